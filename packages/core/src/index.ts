@@ -1,0 +1,7 @@
+export * from './time.ts'
+export { Rng, RngFactory, mix32 } from './rng.ts'
+export type { PacketId, PacketSink } from './packet-sink.ts'
+export { PacketPool, PacketKind, PacketFlag } from './packet-pool.ts'
+export { Scheduler, type EventTarget } from './scheduler.ts'
+export * from './wire-format.ts'
+export { InputError, FieldReader } from './input-error.ts'

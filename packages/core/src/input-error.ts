@@ -1,0 +1,92 @@
+/**
+ * Bad input from a user (config, trace, flag). The CLI prints
+ * `<source>: <path>: <message>` on one line and exits 2, never a stack trace.
+ */
+export class InputError extends Error {
+  constructor(
+    /** File name or flag the bad value came from. */
+    readonly source: string,
+    /** Field path inside it, e.g. `ops[3].dst`; empty for the whole input. */
+    readonly path: string,
+    readonly expected: string,
+  ) {
+    super(path ? `${source}: ${path}: ${expected}` : `${source}: ${expected}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Small checkers for JSON inputs; each throws an InputError naming the field. */
+export class FieldReader {
+  constructor(
+    readonly source: string,
+    readonly path = '',
+  ) {}
+
+  at(key: string | number): FieldReader {
+    const p = typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key
+    return new FieldReader(this.source, p)
+  }
+
+  fail(expected: string, key?: string | number): never {
+    throw new InputError(this.source, key === undefined ? this.path : this.at(key).path, expected)
+  }
+
+  object(v: unknown): Record<string, unknown> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(`expected an object, got ${describe(v)}`)
+    return v as Record<string, unknown>
+  }
+
+  /** Rejects keys not in `known`, so a typo never silently falls back to a default. */
+  onlyKeys(obj: Record<string, unknown>, known: readonly string[]): void {
+    for (const k of Object.keys(obj)) {
+      if (!known.includes(k)) this.fail(`unknown field; expected one of: ${known.join(', ')}`, k)
+    }
+  }
+
+  number(obj: Record<string, unknown>, key: string, opts: { min?: number; max?: number; integer?: boolean; optional?: false }): number
+  number(obj: Record<string, unknown>, key: string, opts: { min?: number; max?: number; integer?: boolean; optional: true }): number | undefined
+  number(
+    obj: Record<string, unknown>,
+    key: string,
+    opts: { min?: number; max?: number; integer?: boolean; optional?: boolean },
+  ): number | undefined {
+    const v = obj[key]
+    if (v === undefined && opts.optional) return undefined
+    const what = `${opts.integer ? 'an integer' : 'a number'}${rangeText(opts.min, opts.max)}`
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`expected ${what}, got ${describe(v)}`, key)
+    if (opts.integer && !Number.isInteger(v)) this.fail(`expected ${what}, got ${v}`, key)
+    if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) this.fail(`expected ${what}, got ${v}`, key)
+    return v
+  }
+
+  string(obj: Record<string, unknown>, key: string, optional?: false): string
+  string(obj: Record<string, unknown>, key: string, optional: true): string | undefined
+  string(obj: Record<string, unknown>, key: string, optional = false): string | undefined {
+    const v = obj[key]
+    if (v === undefined && optional) return undefined
+    if (typeof v !== 'string') this.fail(`expected a string, got ${describe(v)}`, key)
+    return v
+  }
+
+  oneOf<T extends string>(obj: Record<string, unknown>, key: string, values: readonly T[]): T {
+    const v = obj[key]
+    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`expected one of ${values.join(', ')}, got ${describe(v)}`, key)
+    return v as T
+  }
+}
+
+function rangeText(min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return ` in ${min}..${max}`
+  if (min !== undefined) return ` >= ${min}`
+  if (max !== undefined) return ` <= ${max}`
+  return ''
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (missing)'
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)
+  if (typeof v === 'object') return 'an object'
+  return String(v)
+}

@@ -1,0 +1,73 @@
+import type { EventTarget, PacketId, PacketSink, Scheduler } from '@aifab/core'
+
+const ARRIVE = 0
+
+/**
+ * The propagation pipe of a link. A link is a FIFO with a constant delay, so
+ * packets leave in the order they entered: they wait in a ring buffer and only
+ * the head's arrival is scheduled. The heap holds one event per busy link, not
+ * one per packet in flight.
+ */
+export class Link implements EventTarget {
+  next: PacketSink | null = null
+  /** Frames that entered this link (data and control): one packet-hop each. */
+  packetsCarried = 0
+  bytesCarried = 0
+
+  private ringPkt: Int32Array
+  private ringTimePs: Float64Array
+  private head = 0
+  private count = 0
+  private readonly targetId: number
+
+  constructor(
+    private readonly sched: Scheduler,
+    readonly name: string,
+    readonly delayPs: number,
+  ) {
+    this.ringPkt = new Int32Array(64)
+    this.ringTimePs = new Float64Array(64)
+    this.targetId = sched.register(this)
+  }
+
+  /** Frames on the wire right now. */
+  get inFlight(): number {
+    return this.count
+  }
+
+  /** Called by the egress port when the last bit of `pkt` has been serialized. */
+  accept(pkt: PacketId, wireBytes: number): void {
+    this.packetsCarried++
+    this.bytesCarried += wireBytes
+    if (this.count === this.ringPkt.length) this.grow()
+    const at = this.sched.nowPs + this.delayPs
+    const slot = (this.head + this.count) & (this.ringPkt.length - 1)
+    this.ringPkt[slot] = pkt
+    this.ringTimePs[slot] = at
+    this.count++
+    if (this.count === 1) this.sched.schedule(at, this.targetId, ARRIVE, 0)
+  }
+
+  onEvent(_kind: number, _arg: number): void {
+    const mask = this.ringPkt.length - 1
+    const pkt = this.ringPkt[this.head]!
+    this.head = (this.head + 1) & mask
+    this.count--
+    if (this.count > 0) this.sched.schedule(this.ringTimePs[this.head]!, this.targetId, ARRIVE, 0)
+    this.next!.receive(pkt)
+  }
+
+  private grow(): void {
+    const cap = this.ringPkt.length * 2
+    const pkts = new Int32Array(cap)
+    const times = new Float64Array(cap)
+    const mask = this.ringPkt.length - 1
+    for (let i = 0; i < this.count; i++) {
+      pkts[i] = this.ringPkt[(this.head + i) & mask]!
+      times[i] = this.ringTimePs[(this.head + i) & mask]!
+    }
+    this.ringPkt = pkts
+    this.ringTimePs = times
+    this.head = 0
+  }
+}

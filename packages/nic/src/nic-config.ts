@@ -1,0 +1,28 @@
+/**
+ * How a receiving NIC treats packets that arrive out of order.
+ * - `go-back-n` (RoCE): only the expected PSN is accepted; anything later is
+ *   discarded and answered with one NAK per gap; the sender rewinds to it.
+ * - `reorder` (out-of-order placement): any PSN inside a bounded tracking window
+ *   is accepted and remembered in a bitmap; holes are repaired one PSN at a time.
+ */
+export const RELIABILITY_MODES = ['go-back-n', 'reorder'] as const
+export type ReliabilityMode = (typeof RELIABILITY_MODES)[number]
+
+export interface NicConfig {
+  mode: ReliabilityMode
+  /** Payload bytes per packet (headers are added on the wire). */
+  mtuBytes: number
+  lineRateBps: number
+  /** In-flight limit of one queue pair, in payload bytes (the fixed-window congestion control). */
+  windowBytes: number
+  /** The receiver acknowledges every this many accepted packets (and at each message end). */
+  ackEveryPackets: number
+  /** Retransmission timeout: no progress for this long and the sender resends from the oldest unacknowledged PSN. */
+  rtoPs: number
+  /** A NAK for the same missing PSN is repeated at most once per this interval. */
+  nakIntervalPs: number
+  /** `reorder` mode: PSNs tracked beyond the next expected one; later arrivals are dropped and NACKed. */
+  reorderWindowPackets: number
+  /** `reorder` mode: a hole is NACKed once a packet this many PSNs beyond it has arrived. */
+  reorderNackThresholdPackets: number
+}

@@ -1,0 +1,331 @@
+import {
+  ACK_WIRE_BYTES,
+  PacketFlag,
+  PacketKind,
+  dataWireBytes,
+  type EventTarget,
+  type PacketId,
+  type PacketPool,
+  type PacketSink,
+  type Scheduler,
+} from '@aifab/core'
+import type { EgressPort, PacketSource } from '@aifab/link'
+import type { NicConfig } from './nic-config.ts'
+import type { QueuePair } from './queue-pair.ts'
+
+const RTO_TIMER = 0
+const NONE = -1
+
+/** Told when the last byte of a message has been placed at its receiver. */
+export interface MessageListener {
+  messageDelivered(opId: number): void
+}
+
+/**
+ * A host's NIC. Sender: queue pairs with data and window take turns, one
+ * packet each, whenever the host port is free (so the NIC as a whole sends at
+ * line rate). Receiver: go-back-n or out-of-order placement (see NicConfig),
+ * coalesced ACKs, NAKs for gaps. A data packet becomes its ACK or NAK in place.
+ */
+export class Nic implements PacketSink, PacketSource, EventTarget {
+  port!: EgressPort
+  listener: MessageListener | null = null
+
+  // Counters, read by the report.
+  framesReceived = 0
+  dataPacketsSent = 0
+  retransmittedPackets = 0
+  acksSent = 0
+  naksSent = 0
+  naksReceived = 0
+  timeouts = 0
+  /** Data packets the receiver threw away: out of order under go-back-n, beyond the tracking window under reorder. */
+  rxDiscards = 0
+  rxDuplicates = 0
+  deliveredPayloadBytes = 0
+  /** Most packets ever held out of order by one queue pair of this NIC. */
+  reorderWindowPeak = 0
+
+  private ring = new Int32Array(16)
+  private ringHead = 0
+  private ringCount = 0
+  private readonly targetId: number
+  private readonly goBackN: boolean
+
+  constructor(
+    readonly host: number,
+    private readonly sched: Scheduler,
+    private readonly pool: PacketPool,
+    readonly cfg: NicConfig,
+    /** The run's table of queue pairs, indexed by the id packets carry. */
+    private readonly qps: readonly QueuePair[],
+  ) {
+    this.targetId = sched.register(this)
+    this.goBackN = cfg.mode === 'go-back-n'
+  }
+
+  /** Queues a message on a queue pair whose source is this host. */
+  post(qp: QueuePair, opId: number, bytes: number): void {
+    qp.post(opId, bytes, this.cfg.mtuBytes)
+    this.activate(qp)
+  }
+
+  // ---- Sender -----------------------------------------------------------
+
+  pull(): PacketId {
+    while (this.ringCount > 0) {
+      const qp = this.qps[this.ring[this.ringHead]!]!
+      this.ringHead = (this.ringHead + 1) & (this.ring.length - 1)
+      this.ringCount--
+      const pkt = this.build(qp)
+      if (pkt === NONE) {
+        qp.active = false
+        continue
+      }
+      if (this.canSend(qp)) this.pushRing(qp.id)
+      else qp.active = false
+      return pkt
+    }
+    return NONE
+  }
+
+  private windowPackets(qp: QueuePair): number {
+    return Math.max(1, Math.floor(qp.cc.windowBytes / this.cfg.mtuBytes))
+  }
+
+  private canSend(qp: QueuePair): boolean {
+    return qp.retxQueue.length > 0 || (qp.sndNxt < qp.endPsn && qp.sndNxt - qp.sndUna < this.windowPackets(qp))
+  }
+
+  private activate(qp: QueuePair): void {
+    if (!qp.active && this.canSend(qp)) {
+      qp.active = true
+      this.pushRing(qp.id)
+      this.port.kick()
+    }
+  }
+
+  private pushRing(qpId: number): void {
+    if (this.ringCount === this.ring.length) {
+      const bigger = new Int32Array(this.ring.length * 2)
+      for (let i = 0; i < this.ringCount; i++) bigger[i] = this.ring[(this.ringHead + i) & (this.ring.length - 1)]!
+      this.ring = bigger
+      this.ringHead = 0
+    }
+    this.ring[(this.ringHead + this.ringCount) & (this.ring.length - 1)] = qpId
+    this.ringCount++
+  }
+
+  /** Builds the queue pair's next data packet: a requested retransmission first, then new data. */
+  private build(qp: QueuePair): PacketId {
+    let psn = NONE
+    while (qp.retxQueue.length > 0) {
+      const p = qp.retxQueue.shift()!
+      if (p >= qp.sndUna) {
+        psn = p
+        break
+      }
+    }
+    if (psn === NONE) {
+      if (qp.sndNxt >= qp.endPsn || qp.sndNxt - qp.sndUna >= this.windowPackets(qp)) return NONE
+      psn = qp.sndNxt++
+    }
+    const now = this.sched.nowPs
+    const m = qp.msgIndexOf(psn, qp.txMsg)
+    if (psn >= qp.sndNxt - 1) qp.txMsg = m
+    const last = psn === qp.msgEndPsn[m]! - 1
+    const payload = last ? qp.msgLastBytes[m]! : this.cfg.mtuBytes
+    const pool = this.pool
+    const pkt = pool.alloc()
+    pool.kind[pkt] = PacketKind.DATA
+    pool.src[pkt] = qp.srcHost
+    pool.dst[pkt] = qp.dstHost
+    pool.qp[pkt] = qp.id
+    pool.psn[pkt] = psn
+    pool.payloadBytes[pkt] = payload
+    pool.wireBytes[pkt] = dataWireBytes(payload, psn === qp.msgStartPsn[m])
+    pool.entropy[pkt] = qp.entropy
+    pool.sentPs[pkt] = now
+    if (last) pool.flags[pkt]! |= PacketFlag.LAST
+    if (qp.sndUna === qp.sndMax) qp.lastProgressPs = now
+    if (psn < qp.sndMax) {
+      pool.flags[pkt]! |= PacketFlag.RETX
+      qp.retransmittedPackets++
+      this.retransmittedPackets++
+    } else {
+      qp.sndMax = psn + 1
+    }
+    this.dataPacketsSent++
+    if (!qp.timerArmed) {
+      qp.timerArmed = true
+      this.sched.schedule(qp.lastProgressPs + this.cfg.rtoPs, this.targetId, RTO_TIMER, qp.id)
+    }
+    return pkt
+  }
+
+  /** ACK or NAK back at the sender. */
+  private onFeedback(pkt: PacketId): void {
+    const pool = this.pool
+    const qp = this.qps[pool.qp[pkt]!]!
+    const cum = pool.psn[pkt]!
+    const isNak = pool.kind[pkt] === PacketKind.NAK
+    let acked = 0
+    if (cum > qp.sndUna) {
+      acked = cum - qp.sndUna
+      qp.sndUna = cum
+      qp.lastProgressPs = this.sched.nowPs
+      if (qp.sndNxt < cum) qp.sndNxt = cum
+    }
+    qp.cc.onAck(acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, (pool.flags[pkt]! & PacketFlag.ECE) !== 0)
+    if (isNak) {
+      this.naksReceived++
+      qp.cc.onNack()
+      if (this.goBackN) {
+        if (cum < qp.sndNxt) qp.sndNxt = cum
+      } else if (cum < qp.sndMax && !qp.retxQueue.includes(cum)) {
+        qp.retxQueue.push(cum)
+      }
+    }
+    pool.free(pkt)
+    this.activate(qp)
+  }
+
+  onEvent(_kind: number, qpId: number): void {
+    const qp = this.qps[qpId]!
+    qp.timerArmed = false
+    if (qp.sndUna >= qp.sndMax) return
+    const now = this.sched.nowPs
+    const due = qp.lastProgressPs + this.cfg.rtoPs
+    if (now < due) {
+      qp.timerArmed = true
+      this.sched.schedule(due, this.targetId, RTO_TIMER, qpId)
+      return
+    }
+    qp.timeouts++
+    this.timeouts++
+    qp.cc.onTimeout()
+    if (this.goBackN) qp.sndNxt = qp.sndUna
+    else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)
+    qp.lastProgressPs = now
+    qp.timerArmed = true
+    this.sched.schedule(now + this.cfg.rtoPs, this.targetId, RTO_TIMER, qpId)
+    this.activate(qp)
+  }
+
+  // ---- Receiver ---------------------------------------------------------
+
+  receive(pkt: PacketId): void {
+    this.framesReceived++
+    if (this.pool.kind[pkt] === PacketKind.DATA) this.onData(pkt)
+    else this.onFeedback(pkt)
+  }
+
+  private onData(pkt: PacketId): void {
+    const pool = this.pool
+    const qp = this.qps[pool.qp[pkt]!]!
+    const psn = pool.psn[pkt]!
+    if ((pool.flags[pkt]! & PacketFlag.CE) !== 0) qp.rcvCeSinceAck = true
+    if (this.goBackN) {
+      if (psn === qp.rcvNxt) {
+        qp.rcvNxt++
+        this.accepted(qp, pkt)
+      } else if (psn > qp.rcvNxt) {
+        this.rxDiscards++
+        this.nakOrFree(qp, pkt)
+      } else {
+        this.rxDuplicates++
+        this.reply(qp, pkt, PacketKind.ACK)
+      }
+      return
+    }
+    const window = qp.rcvBitmap.length
+    const ahead = psn - qp.rcvNxt
+    if (ahead < 0 || (ahead < window && qp.rcvBitmap[psn % window] === 1)) {
+      this.rxDuplicates++
+      this.reply(qp, pkt, PacketKind.ACK)
+      return
+    }
+    if (ahead >= window) {
+      this.rxDiscards++
+      this.nakOrFree(qp, pkt)
+      return
+    }
+    if (psn > qp.rcvHighest) qp.rcvHighest = psn
+    if (ahead === 0) {
+      qp.rcvNxt++
+      while (qp.rcvHeld > 0 && qp.rcvBitmap[qp.rcvNxt % window] === 1) {
+        qp.rcvBitmap[qp.rcvNxt % window] = 0
+        qp.rcvHeld--
+        qp.rcvNxt++
+      }
+    } else {
+      qp.rcvBitmap[psn % window] = 1
+      qp.rcvHeld++
+      if (qp.rcvHeld > this.reorderWindowPeak) this.reorderWindowPeak = qp.rcvHeld
+    }
+    // A hole that packets far beyond it have overtaken is taken as lost.
+    if (qp.rcvHeld > 0 && qp.rcvHighest - qp.rcvNxt >= this.cfg.reorderNackThresholdPackets) {
+      this.deliver(qp, pkt)
+      this.nakOrAck(qp, pkt)
+      return
+    }
+    this.accepted(qp, pkt)
+  }
+
+  /** Counts the packet's payload as placed and completes the messages now whole. Returns true if one completed. */
+  private deliver(qp: QueuePair, pkt: PacketId): boolean {
+    this.deliveredPayloadBytes += this.pool.payloadBytes[pkt]!
+    qp.rcvSinceAck++
+    let completed = false
+    while (qp.rxMsg < qp.msgOp.length && qp.rcvNxt >= qp.msgEndPsn[qp.rxMsg]!) {
+      const op = qp.msgOp[qp.rxMsg++]!
+      completed = true
+      this.listener?.messageDelivered(op)
+    }
+    return completed
+  }
+
+  private accepted(qp: QueuePair, pkt: PacketId): void {
+    const completed = this.deliver(qp, pkt)
+    if (completed || qp.rcvSinceAck >= this.cfg.ackEveryPackets) this.reply(qp, pkt, PacketKind.ACK)
+    else this.pool.free(pkt)
+  }
+
+  /** NAKs the missing PSN unless it was NAKed within the NAK interval; then ACKs if one is due. */
+  private nakOrAck(qp: QueuePair, pkt: PacketId): void {
+    if (this.nakDue(qp)) this.reply(qp, pkt, PacketKind.NAK)
+    else if (qp.rcvSinceAck >= this.cfg.ackEveryPackets) this.reply(qp, pkt, PacketKind.ACK)
+    else this.pool.free(pkt)
+  }
+
+  private nakOrFree(qp: QueuePair, pkt: PacketId): void {
+    if (this.nakDue(qp)) this.reply(qp, pkt, PacketKind.NAK)
+    else this.pool.free(pkt)
+  }
+
+  private nakDue(qp: QueuePair): boolean {
+    const now = this.sched.nowPs
+    if (qp.lastNakPsn === qp.rcvNxt && now - qp.lastNakPs < this.cfg.nakIntervalPs) return false
+    qp.lastNakPsn = qp.rcvNxt
+    qp.lastNakPs = now
+    return true
+  }
+
+  /** Turns the data packet into an ACK/NAK carrying the cumulative PSN, sent back at high priority. */
+  private reply(qp: QueuePair, pkt: PacketId, kind: PacketKind): void {
+    const pool = this.pool
+    pool.kind[pkt] = kind
+    pool.src[pkt] = qp.dstHost
+    pool.dst[pkt] = qp.srcHost
+    pool.psn[pkt] = qp.rcvNxt
+    pool.payloadBytes[pkt] = 0
+    pool.wireBytes[pkt] = ACK_WIRE_BYTES
+    pool.flags[pkt] = qp.rcvCeSinceAck ? PacketFlag.ECE : 0
+    // sentPs stays: the sender reads its RTT sample from the echo.
+    qp.rcvSinceAck = 0
+    qp.rcvCeSinceAck = false
+    if (kind === PacketKind.NAK) this.naksSent++
+    else this.acksSent++
+    this.port.receive(pkt)
+  }
+}

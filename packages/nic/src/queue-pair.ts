@@ -1,0 +1,77 @@
+import type { CongestionControl } from './congestion-control.ts'
+
+/**
+ * One reliable connection from a source host to a destination host: the
+ * sender's and the receiver's state side by side (each NIC touches only its own
+ * half). Messages posted on a queue pair are sent and completed in order; their
+ * PSNs are consecutive.
+ */
+export class QueuePair {
+  // Messages, in post order: op id, first PSN, end PSN (exclusive), bytes of the last packet.
+  msgOp: number[] = []
+  msgStartPsn: number[] = []
+  msgEndPsn: number[] = []
+  msgLastBytes: number[] = []
+  /** PSN after the last posted packet. */
+  endPsn = 0
+
+  // Sender.
+  sndUna = 0
+  sndNxt = 0
+  /** One past the highest PSN ever sent: anything below it being sent again is a retransmission. */
+  sndMax = 0
+  /** Index of the message that holds `sndNxt`. */
+  txMsg = 0
+  /** `reorder` mode: PSNs to resend, oldest request first. */
+  retxQueue: number[] = []
+  lastProgressPs = 0
+  timerArmed = false
+  /** True while the queue pair sits in its NIC's transmit ring. */
+  active = false
+  retransmittedPackets = 0
+  timeouts = 0
+
+  // Receiver.
+  rcvNxt = 0
+  /** `reorder` mode: one flag per PSN in [rcvNxt, rcvNxt + window), indexed by PSN modulo the window. */
+  rcvBitmap: Uint8Array
+  /** `reorder` mode: packets accepted beyond rcvNxt, not yet in order. */
+  rcvHeld = 0
+  rcvHighest = -1
+  rcvSinceAck = 0
+  rcvCeSinceAck = false
+  lastNakPsn = -1
+  lastNakPs = -Infinity
+  /** Index of the next message to complete at the receiver. */
+  rxMsg = 0
+
+  constructor(
+    readonly id: number,
+    readonly srcHost: number,
+    readonly dstHost: number,
+    readonly channel: number,
+    readonly entropy: number,
+    readonly cc: CongestionControl,
+    reorderWindowPackets: number,
+  ) {
+    this.rcvBitmap = new Uint8Array(reorderWindowPackets)
+  }
+
+  /** Appends a message of `bytes` (> 0) for op `opId`, cut into packets of `mtuBytes`. */
+  post(opId: number, bytes: number, mtuBytes: number): void {
+    const packets = Math.ceil(bytes / mtuBytes)
+    this.msgOp.push(opId)
+    this.msgStartPsn.push(this.endPsn)
+    this.endPsn += packets
+    this.msgEndPsn.push(this.endPsn)
+    this.msgLastBytes.push(bytes - (packets - 1) * mtuBytes)
+  }
+
+  /** Index of the message holding `psn`, searching back from `hint` (PSNs only move back on a rewind). */
+  msgIndexOf(psn: number, hint: number): number {
+    let i = Math.min(hint, this.msgStartPsn.length - 1)
+    while (i > 0 && this.msgStartPsn[i]! > psn) i--
+    while (this.msgEndPsn[i]! <= psn) i++
+    return i
+  }
+}

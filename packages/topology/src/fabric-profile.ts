@@ -1,0 +1,104 @@
+import { FieldReader, InputError } from '@aifab/core'
+import { RELIABILITY_MODES, type ReliabilityMode } from '@aifab/nic'
+import { LOAD_BALANCING_MODES, type LoadBalancing } from '@aifab/switch'
+import type { TopologyConfig } from './topology-config.ts'
+
+/**
+ * How a fabric behaves, independent of its shape: what switches and NICs do.
+ * Versioned; documented in configs/profiles/README.md and profile.schema.json.
+ */
+export interface FabricProfile {
+  format: 'aifab.profile'
+  version: 1
+  name: string
+  switch: {
+    loadBalancing: LoadBalancing
+    /** RED ECN marking at switch egress queues; null turns marking off. */
+    ecn: { kminBytes: number; kmaxBytes: number; pmax: number } | null
+  }
+  nic: {
+    reliability: ReliabilityMode
+    /** Congestion control; only `none` (a fixed window) exists so far. */
+    congestionControl: 'none'
+    /** Fixed in-flight window per queue pair, in units of the fabric's bandwidth-delay product. */
+    windowBdp: number
+    ackEveryPackets: number
+    rtoUs: number
+    nakIntervalUs: number
+    reorderWindowPackets: number
+    reorderNackThresholdPackets: number
+  }
+}
+
+const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'ecn'] as const
+const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
+const NIC_FIELDS = [
+  'reliability',
+  'congestionControl',
+  'windowBdp',
+  'ackEveryPackets',
+  'rtoUs',
+  'nakIntervalUs',
+  'reorderWindowPackets',
+  'reorderNackThresholdPackets',
+] as const
+
+/** Validates a parsed profile JSON; errors name `source` and the field path. */
+export function parseProfile(json: unknown, source: string): FabricProfile {
+  const r = new FieldReader(source)
+  const o = r.object(json)
+  r.onlyKeys(o, TOP_FIELDS)
+  if (o.format !== 'aifab.profile') r.fail(`expected "aifab.profile", got ${JSON.stringify(o.format)}`, 'format')
+  if (o.version !== 1) r.fail(`expected 1 (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+  const name = r.string(o, 'name')
+
+  const rs = r.at('switch')
+  const sw = rs.object(o.switch)
+  rs.onlyKeys(sw, SWITCH_FIELDS)
+  let ecn: FabricProfile['switch']['ecn'] = null
+  if (sw.ecn !== null && sw.ecn !== undefined) {
+    const re = rs.at('ecn')
+    const e = re.object(sw.ecn)
+    re.onlyKeys(e, ECN_FIELDS)
+    const kminBytes = re.number(e, 'kminBytes', { integer: true, min: 0 })
+    const kmaxBytes = re.number(e, 'kmaxBytes', { integer: true, min: 1 })
+    if (kmaxBytes <= kminBytes) re.fail(`expected kmaxBytes > kminBytes (${kminBytes}), got ${kmaxBytes}`, 'kmaxBytes')
+    ecn = { kminBytes, kmaxBytes, pmax: re.number(e, 'pmax', { min: 0, max: 1 }) }
+  }
+
+  const rn = r.at('nic')
+  const nic = rn.object(o.nic)
+  rn.onlyKeys(nic, NIC_FIELDS)
+  const reorderWindowPackets = rn.number(nic, 'reorderWindowPackets', { integer: true, min: 1, max: 1 << 20 })
+  return {
+    format: 'aifab.profile',
+    version: 1,
+    name,
+    switch: { loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES), ecn },
+    nic: {
+      reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
+      congestionControl: rn.oneOf(nic, 'congestionControl', ['none'] as const),
+      windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),
+      ackEveryPackets: rn.number(nic, 'ackEveryPackets', { integer: true, min: 1, max: 1024 }),
+      rtoUs: rn.number(nic, 'rtoUs', { min: 0.001, max: 1e7 }),
+      nakIntervalUs: rn.number(nic, 'nakIntervalUs', { min: 0, max: 1e7 }),
+      reorderWindowPackets,
+      reorderNackThresholdPackets: rn.number(nic, 'reorderNackThresholdPackets', { integer: true, min: 1, max: 1 << 20 }),
+    },
+  }
+}
+
+/**
+ * Checks that a profile makes sense on a topology, e.g. that ECN marks before
+ * drop-tail acts (REFERENCE.md: Kmax well below the buffer, here at most half).
+ */
+export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, profileSource: string): void {
+  if (p.switch.ecn && p.switch.ecn.kmaxBytes > t.portBufferBytes / 2) {
+    throw new InputError(
+      profileSource,
+      'switch.ecn.kmaxBytes',
+      `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`,
+    )
+  }
+}

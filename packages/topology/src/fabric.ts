@@ -1,0 +1,160 @@
+import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
+import type { EgressPort, Link } from '@aifab/link'
+import { FixedWindow, QueuePair, type Nic } from '@aifab/nic'
+import type { Switch } from '@aifab/switch'
+import type { FabricProfile } from './fabric-profile.ts'
+import type { TopologyConfig } from './topology-config.ts'
+
+/** Where a port sits, for per-tier reports: host uplink, leaf uplink, spine downlink, leaf downlink. */
+export const PORT_TIERS = ['host-up', 'leaf-up', 'spine-down', 'leaf-down'] as const
+export type PortTier = (typeof PORT_TIERS)[number]
+
+/** One link of a path, for latency models. */
+export interface PathHop {
+  rateBps: number
+  delayPs: number
+}
+
+/** Totals over the whole fabric, for reports and the conservation check. */
+export interface FabricCounters {
+  /** Frames (data and control) put on the wire by NICs. */
+  framesInjected: number
+  /** Frames that reached a NIC. */
+  framesReceived: number
+  /** Frames dropped by switch queues (drop-tail). */
+  drops: number
+  unroutable: number
+  dataPacketsSent: number
+  retransmittedPackets: number
+  acksSent: number
+  naksSent: number
+  timeouts: number
+  rxDiscards: number
+  rxDuplicates: number
+  ecnMarks: number
+  reorderWindowPeak: number
+  /** Frames crossing one link, summed over links: one packet-hop each. */
+  packetHops: number
+  /** Frames still in a queue, on a wire, or allocated at all (all zero after a clean run). */
+  framesQueued: number
+  framesOnWire: number
+  packetsLive: number
+}
+
+/**
+ * A wired fabric, ready to run: the scheduler, the packet pool, NICs, switches,
+ * ports and links, and the table of queue pairs the workload opens.
+ */
+export class Fabric {
+  readonly sched = new Scheduler()
+  readonly pool = new PacketPool(4096)
+  readonly rng: RngFactory
+  readonly nics: Nic[] = []
+  readonly switches: Switch[] = []
+  readonly ports: EgressPort[] = []
+  readonly portTiers: PortTier[] = []
+  readonly links: Link[] = []
+  readonly qps: QueuePair[] = []
+  /** Round-trip time of an MTU packet and its ACK over the longest path, with empty queues. */
+  baseRttPs = 0
+  /** Fixed window per queue pair, payload bytes. */
+  windowBytes = 0
+
+  private readonly qpByKey = new Map<string, QueuePair>()
+  /** The links a packet from `src` to `dst` crosses, set by the builder. */
+  pathOf: (src: number, dst: number) => PathHop[] = () => []
+
+  constructor(
+    readonly topology: TopologyConfig,
+    readonly profile: FabricProfile,
+    readonly seed: number,
+  ) {
+    this.rng = new RngFactory(seed)
+  }
+
+  get hosts(): number {
+    return this.nics.length
+  }
+
+  get lineRateBps(): number {
+    return this.topology.hostLinkGbps * 1e9
+  }
+
+  get mtuBytes(): number {
+    return this.topology.mtuBytes
+  }
+
+  /** The queue pair for (src, dst, channel), opened on first use with its own entropy. */
+  openQp(src: number, dst: number, channel: number): QueuePair {
+    const key = `${src}/${dst}/${channel}`
+    let qp = this.qpByKey.get(key)
+    if (qp === undefined) {
+      const cc = new FixedWindow(this.windowBytes, this.lineRateBps)
+      const entropy = this.rng.derive(`qp/${key}`) | 0
+      qp = new QueuePair(this.qps.length, src, dst, channel, entropy, cc, this.profile.nic.reorderWindowPackets)
+      this.qps.push(qp)
+      this.qpByKey.set(key, qp)
+    }
+    return qp
+  }
+
+  /**
+   * The alpha of the alpha-beta cost model for a message from `src` to `dst`:
+   * propagation on every link plus store-and-forward of one MTU packet at every
+   * hop after the first (the first hop's serialization is part of S/B).
+   */
+  alphaPs(src: number, dst: number): number {
+    const frame = dataWireBytes(this.mtuBytes, false)
+    let ps = 0
+    const path = this.pathOf(src, dst)
+    path.forEach((h, i) => {
+      ps += h.delayPs + (i > 0 ? serializationPs(frame, h.rateBps) : 0)
+    })
+    return ps
+  }
+
+  counters(): FabricCounters {
+    const c: FabricCounters = {
+      framesInjected: 0,
+      framesReceived: 0,
+      drops: 0,
+      unroutable: 0,
+      dataPacketsSent: 0,
+      retransmittedPackets: 0,
+      acksSent: 0,
+      naksSent: 0,
+      timeouts: 0,
+      rxDiscards: 0,
+      rxDuplicates: 0,
+      ecnMarks: 0,
+      reorderWindowPeak: 0,
+      packetHops: 0,
+      framesQueued: 0,
+      framesOnWire: 0,
+      packetsLive: this.pool.live,
+    }
+    for (const n of this.nics) {
+      c.framesInjected += n.port.txPackets
+      c.framesReceived += n.framesReceived
+      c.dataPacketsSent += n.dataPacketsSent
+      c.retransmittedPackets += n.retransmittedPackets
+      c.acksSent += n.acksSent
+      c.naksSent += n.naksSent
+      c.timeouts += n.timeouts
+      c.rxDiscards += n.rxDiscards
+      c.rxDuplicates += n.rxDuplicates
+      if (n.reorderWindowPeak > c.reorderWindowPeak) c.reorderWindowPeak = n.reorderWindowPeak
+    }
+    for (const p of this.ports) {
+      c.drops += p.drops
+      c.ecnMarks += p.ecnMarks
+      c.framesQueued += p.heldPackets
+    }
+    for (const s of this.switches) c.unroutable += s.unroutable
+    for (const l of this.links) {
+      c.packetHops += l.packetsCarried
+      c.framesOnWire += l.inFlight
+    }
+    return c
+  }
+}

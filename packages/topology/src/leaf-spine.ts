@@ -1,0 +1,104 @@
+import { ACK_WIRE_BYTES, dataWireBytes, psFromNs, psFromUs, serializationPs, type PacketSink } from '@aifab/core'
+import { EgressPort, Link, RedMarker } from '@aifab/link'
+import { Nic, type NicConfig } from '@aifab/nic'
+import { Switch } from '@aifab/switch'
+import type { FabricProfile } from './fabric-profile.ts'
+import { Fabric, type PathHop, type PortTier } from './fabric.ts'
+import type { LeafSpineConfig } from './topology-config.ts'
+
+/**
+ * Wires a leaf-spine fabric. Hosts 0..H-1 sit under leaves in order
+ * (host h under leaf floor(h / hostsPerLeaf)); every leaf has one link to
+ * every spine. Leaf ports: first the host downlinks, then one uplink per spine.
+ */
+export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, seed: number): Fabric {
+  const f = new Fabric(topo, profile, seed)
+  const { sched, pool } = f
+  const hostRateBps = topo.hostLinkGbps * 1e9
+  const fabricRateBps = topo.fabricLinkGbps * 1e9
+  const delayPs = psFromNs(topo.linkDelayNs)
+  const hosts = topo.leaves * topo.hostsPerLeaf
+  const leafOf = (h: number) => Math.floor(h / topo.hostsPerLeaf)
+
+  const hostHop: PathHop = { rateBps: hostRateBps, delayPs }
+  const fabricHop: PathHop = { rateBps: fabricRateBps, delayPs }
+  f.pathOf = (src, dst) =>
+    leafOf(src) === leafOf(dst) ? [hostHop, hostHop] : [hostHop, fabricHop, fabricHop, hostHop]
+
+  // Base RTT over the longest path: an MTU packet out, its ACK back, queues empty.
+  const longest = topo.leaves > 1 ? f.pathOf(0, topo.hostsPerLeaf) : f.pathOf(0, 0)
+  const frameBytes = dataWireBytes(topo.mtuBytes, false)
+  f.baseRttPs = longest.reduce(
+    (ps, h) => ps + 2 * h.delayPs + serializationPs(frameBytes, h.rateBps) + serializationPs(ACK_WIRE_BYTES, h.rateBps),
+    0,
+  )
+  // Window: windowBdp x (packets the host link sends in one base RTT), plus the
+  // packets an ACK waits for when ACKs are coalesced.
+  const nicProfile = profile.nic
+  const bdpPackets = Math.ceil((nicProfile.windowBdp * f.baseRttPs) / serializationPs(frameBytes, hostRateBps))
+  f.windowBytes = (bdpPackets + nicProfile.ackEveryPackets - 1) * topo.mtuBytes
+
+  const nicCfg: NicConfig = {
+    mode: nicProfile.reliability,
+    mtuBytes: topo.mtuBytes,
+    lineRateBps: hostRateBps,
+    windowBytes: f.windowBytes,
+    ackEveryPackets: nicProfile.ackEveryPackets,
+    rtoPs: psFromUs(nicProfile.rtoUs),
+    nakIntervalPs: psFromUs(nicProfile.nakIntervalUs),
+    reorderWindowPackets: nicProfile.reorderWindowPackets,
+    reorderNackThresholdPackets: nicProfile.reorderNackThresholdPackets,
+  }
+
+  const port = (name: string, tier: PortTier, rateBps: number, bufferBytes: number, to: PacketSink, ecn: boolean) => {
+    const link = new Link(sched, name, delayPs)
+    link.next = to
+    const p = new EgressPort(sched, pool, { name, rateBps, bufferBytes }, link)
+    if (ecn && profile.switch.ecn) p.marker = new RedMarker(profile.switch.ecn, f.rng.stream(`port/${name}/red`))
+    f.ports.push(p)
+    f.portTiers.push(tier)
+    f.links.push(link)
+    return p
+  }
+
+  const switchOf = (id: number, name: string) =>
+    new Switch(
+      { id, name, loadBalancing: profile.switch.loadBalancing, hashSeed: f.rng.derive(`switch/${name}/hash`) },
+      pool,
+      f.rng.stream(`switch/${name}/lb`),
+    )
+  const leaves = Array.from({ length: topo.leaves }, (_, l) => switchOf(l, `leaf${l}`))
+  const spines = Array.from({ length: topo.spines }, (_, s) => switchOf(topo.leaves + s, `spine${s}`))
+  f.switches.push(...leaves, ...spines)
+
+  for (let h = 0; h < hosts; h++) {
+    const nic = new Nic(h, sched, pool, nicCfg, f.qps)
+    // Only ACKs and NAKs ever queue at a NIC port (data is pulled when the port is free).
+    nic.port = port(`host${h}>leaf${leafOf(h)}`, 'host-up', hostRateBps, Number.MAX_SAFE_INTEGER, leaves[leafOf(h)]!, false)
+    nic.port.source = nic
+    f.nics.push(nic)
+  }
+  for (let l = 0; l < topo.leaves; l++) {
+    for (let i = 0; i < topo.hostsPerLeaf; i++) {
+      const h = l * topo.hostsPerLeaf + i
+      leaves[l]!.addPort(port(`leaf${l}>host${h}`, 'leaf-down', hostRateBps, topo.portBufferBytes, f.nics[h]!, true))
+    }
+    for (let s = 0; s < topo.spines; s++) {
+      leaves[l]!.addPort(port(`leaf${l}>spine${s}`, 'leaf-up', fabricRateBps, topo.portBufferBytes, spines[s]!, true))
+    }
+  }
+  for (let s = 0; s < topo.spines; s++) {
+    for (let l = 0; l < topo.leaves; l++) {
+      spines[s]!.addPort(port(`spine${s}>leaf${l}`, 'spine-down', fabricRateBps, topo.portBufferBytes, leaves[l]!, true))
+    }
+  }
+
+  const uplinks = Array.from({ length: topo.spines }, (_, s) => topo.hostsPerLeaf + s)
+  for (let l = 0; l < topo.leaves; l++) {
+    leaves[l]!.setRoutes(
+      Array.from({ length: hosts }, (_, h) => (leafOf(h) === l ? [h - l * topo.hostsPerLeaf] : uplinks)),
+    )
+  }
+  for (const sp of spines) sp.setRoutes(Array.from({ length: hosts }, (_, h) => [leafOf(h)]))
+  return f
+}

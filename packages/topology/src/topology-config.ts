@@ -1,0 +1,56 @@
+import { FieldReader } from '@aifab/core'
+
+/** A two-tier Clos: every leaf connects to every spine by one link. */
+export interface LeafSpineConfig {
+  kind: 'leaf-spine'
+  leaves: number
+  spines: number
+  hostsPerLeaf: number
+  hostLinkGbps: number
+  fabricLinkGbps: number
+  /** Propagation delay of every link (host-leaf and leaf-spine). */
+  linkDelayNs: number
+  /** Payload bytes per packet; headers come on top on the wire. */
+  mtuBytes: number
+  /** Byte limit of each switch egress queue (drop-tail beyond it). */
+  portBufferBytes: number
+}
+
+export type TopologyConfig = LeafSpineConfig
+
+const LEAF_SPINE_FIELDS = [
+  'kind',
+  'name',
+  'description',
+  'leaves',
+  'spines',
+  'hostsPerLeaf',
+  'hostLinkGbps',
+  'fabricLinkGbps',
+  'linkDelayNs',
+  'mtuBytes',
+  'portBufferBytes',
+] as const
+
+/** Validates a parsed topology JSON; errors name `source` and the field. */
+export function parseTopology(json: unknown, source: string): TopologyConfig {
+  const r = new FieldReader(source)
+  const o = r.object(json)
+  r.oneOf(o, 'kind', ['leaf-spine'] as const)
+  r.onlyKeys(o, LEAF_SPINE_FIELDS)
+  return {
+    kind: 'leaf-spine',
+    leaves: r.number(o, 'leaves', { integer: true, min: 1, max: 4096 }),
+    spines: r.number(o, 'spines', { integer: true, min: 1, max: 4096 }),
+    hostsPerLeaf: r.number(o, 'hostsPerLeaf', { integer: true, min: 1, max: 4096 }),
+    hostLinkGbps: r.number(o, 'hostLinkGbps', { min: 0.001, max: 1e5 }),
+    fabricLinkGbps: r.number(o, 'fabricLinkGbps', { min: 0.001, max: 1e5 }),
+    linkDelayNs: r.number(o, 'linkDelayNs', { min: 0, max: 1e9 }),
+    mtuBytes: r.number(o, 'mtuBytes', { integer: true, min: 64, max: 65536 }),
+    portBufferBytes: r.number(o, 'portBufferBytes', { integer: true, min: 1 }),
+  }
+}
+
+export function hostCount(t: TopologyConfig): number {
+  return t.leaves * t.hostsPerLeaf
+}
