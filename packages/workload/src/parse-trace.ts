@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs'
+import { FieldReader, InputError } from '@aifab/core'
+import { unpack } from 'msgpackr'
+import { COLLECTIVE_KINDS, type Trace, type TraceOp } from './trace.ts'
+
+const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'ops'] as const
+const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel'] as const
+const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
+
+/** Reads a trace file: `.msgpack` as msgpack, anything else as JSON; validates it. */
+export function loadTrace(path: string): Trace {
+  let raw: Buffer
+  try {
+    raw = readFileSync(path)
+  } catch (e) {
+    throw new InputError(path, '', `cannot read trace: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  }
+  let json: unknown
+  if (path.endsWith('.msgpack')) {
+    try {
+      json = unpack(raw)
+    } catch (e) {
+      throw new InputError(path, '', `not valid msgpack: ${(e as Error).message}`)
+    }
+  } else {
+    try {
+      json = JSON.parse(raw.toString('utf8'))
+    } catch (e) {
+      throw new InputError(path, '', `not valid JSON: ${(e as Error).message}`)
+    }
+  }
+  return parseTrace(json, path)
+}
+
+/** Validates a parsed trace: field types and ranges, unique ids, known deps, no cycles. */
+export function parseTrace(json: unknown, source: string): Trace {
+  const r = new FieldReader(source)
+  const o = r.object(json)
+  r.onlyKeys(o, TOP_FIELDS)
+  if (o.format !== 'aifab.trace') r.fail(`expected "aifab.trace", got ${JSON.stringify(o.format)}`, 'format')
+  if (o.version !== 1) r.fail(`expected 1 (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+  const name = r.string(o, 'name', true) ?? source
+  const ranks = r.number(o, 'ranks', { integer: true, min: 2, max: 1 << 20 })
+  const trace: Trace = { format: 'aifab.trace', version: 1, name, ranks, ops: [] }
+
+  if (o.collective !== undefined) {
+    const rc = r.at('collective')
+    const c = rc.object(o.collective)
+    rc.onlyKeys(c, COLLECTIVE_FIELDS)
+    trace.collective = {
+      kind: rc.oneOf(c, 'kind', COLLECTIVE_KINDS),
+      bytes: rc.number(c, 'bytes', { integer: true, min: 1 }),
+    }
+    const alg = rc.string(c, 'algorithm', true)
+    if (alg !== undefined) trace.collective.algorithm = alg
+  }
+
+  if (o.placement !== undefined) {
+    const rp = r.at('placement')
+    if (!Array.isArray(o.placement) || o.placement.length !== ranks) {
+      rp.fail(`expected an array of ${ranks} host indices (one per rank)`)
+    }
+    const seen = new Map<number, number>()
+    trace.placement = (o.placement as unknown[]).map((h: unknown, i: number): number => {
+      if (typeof h !== 'number' || !Number.isInteger(h) || h < 0) return rp.fail(`expected a host index >= 0, got ${JSON.stringify(h)}`, i)
+      const prev = seen.get(h)
+      if (prev !== undefined) rp.fail(`host ${h} already holds rank ${prev}; one rank per host`, i)
+      seen.set(h, i)
+      return h
+    })
+  }
+
+  const ro = r.at('ops')
+  if (!Array.isArray(o.ops) || o.ops.length === 0) ro.fail('expected a non-empty array of ops')
+  const ids = new Map<number, number>()
+  const ops = o.ops as unknown[]
+  for (let i = 0; i < ops.length; i++) {
+    const ri = ro.at(i)
+    const op = ri.object(ops[i])
+    ri.onlyKeys(op, OP_FIELDS)
+    const id = ri.number(op, 'id', { integer: true, min: 0 })
+    if (ids.has(id)) ri.fail(`duplicate op id ${id} (also ops[${ids.get(id)}])`, 'id')
+    ids.set(id, i)
+    const rankRange = `rank out of range 0..${ranks - 1}`
+    const rank = (key: 'src' | 'dst'): number => {
+      const v = op[key]
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= ranks) return ri.fail(`${rankRange}, got ${JSON.stringify(v)}`, key)
+      return v
+    }
+    const src = rank('src')
+    const dst = rank('dst')
+    if (src === dst) ri.fail(`expected a rank other than src (${src})`, 'dst')
+    const t: TraceOp = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1 }), deps: [] }
+    if (!Array.isArray(op.deps) && op.deps !== undefined) ri.fail('expected an array of op ids', 'deps')
+    t.deps = ((op.deps as unknown[] | undefined) ?? []).map((d, k): number => {
+      if (typeof d !== 'number' || !Number.isInteger(d)) return ri.at('deps').fail(`expected an op id, got ${JSON.stringify(d)}`, k)
+      return d
+    })
+    const startNs = ri.number(op, 'startNs', { min: 0, optional: true })
+    if (startNs !== undefined) t.startNs = startNs
+    const channel = ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
+    if (channel !== undefined) t.channel = channel
+    trace.ops.push(t)
+  }
+  trace.ops.forEach((op, i) =>
+    op.deps.forEach((d, k) => {
+      if (!ids.has(d)) ro.at(i).at('deps').fail(`no op has id ${d}`, k)
+      if (d === op.id) ro.at(i).at('deps').fail('an op cannot depend on itself', k)
+    }),
+  )
+  checkAcyclic(trace, ids, ro)
+  return trace
+}
+
+/** Kahn's algorithm: a dependency cycle would leave ops that can never start. */
+function checkAcyclic(trace: Trace, index: Map<number, number>, ro: FieldReader): void {
+  const n = trace.ops.length
+  const indeg = new Int32Array(n)
+  const out: number[][] = Array.from({ length: n }, () => [])
+  trace.ops.forEach((op, i) => {
+    for (const d of op.deps) {
+      out[index.get(d)!]!.push(i)
+      indeg[i]!++
+    }
+  })
+  const queue: number[] = []
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) queue.push(i)
+  let seen = 0
+  while (queue.length > 0) {
+    const i = queue.pop()!
+    seen++
+    for (const j of out[i]!) if (--indeg[j]! === 0) queue.push(j)
+  }
+  if (seen < n) {
+    const stuck = indeg.findIndex((d) => d > 0)
+    ro.at(stuck).fail(`dependency cycle: op ${trace.ops[stuck]!.id} can never start`, 'deps')
+  }
+}

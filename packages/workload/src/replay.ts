@@ -1,0 +1,120 @@
+import { InputError, psFromNs, type EventTarget } from '@aifab/core'
+import type { MessageListener } from '@aifab/nic'
+import type { Fabric } from '@aifab/topology'
+import type { Trace } from './trace.ts'
+
+const START_OP = 0
+
+export interface ReplayLimits {
+  /** Stop when simulated time passes this (ps). */
+  maxSimTimePs?: number
+  maxEvents?: number
+}
+
+export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled'
+
+export interface ReplayResult {
+  outcome: ReplayOutcome
+  /** Per op (trace order): when it was posted at its sender (deps met, startNs reached); -1 if never. */
+  opStartPs: Float64Array
+  /** Per op: when its last byte was placed at the receiver; -1 if never. */
+  opEndPs: Float64Array
+  /** Host of each rank. */
+  hostOfRank: number[]
+  completedOps: number
+  /** Simulated time when the run stopped (after the last ACK drained). */
+  simEndPs: number
+  events: number
+}
+
+/** Rank -> host: the trace's placement, or rank i on host i. Errors name the trace file. */
+export function placeRanks(trace: Trace, hosts: number, source: string): number[] {
+  if (trace.ranks > hosts) {
+    throw new InputError(source, 'ranks', `${trace.ranks} ranks do not fit on a topology of ${hosts} hosts`)
+  }
+  return Array.from({ length: trace.ranks }, (_, r) => {
+    const h = trace.placement ? trace.placement[r]! : r
+    if (h >= hosts) throw new InputError(source, `placement[${r}]`, `host ${h} out of range 0..${hosts - 1}`)
+    return h
+  })
+}
+
+/**
+ * Replays a trace on a fabric: an op is posted on its queue pair once all its
+ * deps have completed and its startNs has come; it completes when the
+ * receiving NIC has placed its last byte.
+ */
+export function replay(fabric: Fabric, trace: Trace, source: string, limits: ReplayLimits = {}): ReplayResult {
+  return new Replayer(fabric, trace, source).run(limits)
+}
+
+class Replayer implements MessageListener, EventTarget {
+  private readonly n: number
+  private readonly startPs: Float64Array
+  private readonly endPs: Float64Array
+  private readonly waitingOn: Int32Array
+  private readonly dependents: number[][]
+  private readonly hostOfRank: number[]
+  private readonly targetId: number
+  private completed = 0
+
+  constructor(
+    private readonly fabric: Fabric,
+    private readonly trace: Trace,
+    source: string,
+  ) {
+    this.n = trace.ops.length
+    this.hostOfRank = placeRanks(trace, fabric.hosts, source)
+    this.startPs = new Float64Array(this.n).fill(-1)
+    this.endPs = new Float64Array(this.n).fill(-1)
+    this.waitingOn = new Int32Array(this.n)
+    this.dependents = Array.from({ length: this.n }, () => [])
+    const index = new Map<number, number>()
+    trace.ops.forEach((op, i) => index.set(op.id, i))
+    trace.ops.forEach((op, i) => {
+      this.waitingOn[i] = op.deps.length
+      for (const d of op.deps) this.dependents[index.get(d)!]!.push(i)
+    })
+    this.targetId = fabric.sched.register(this)
+    for (const nic of fabric.nics) nic.listener = this
+  }
+
+  run(limits: ReplayLimits): ReplayResult {
+    const sched = this.fabric.sched
+    for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
+    const why = sched.run(limits.maxSimTimePs ?? Infinity, limits.maxEvents ?? Infinity)
+    const outcome: ReplayOutcome =
+      this.completed === this.n ? 'complete' : why === 'time-limit' ? 'time-limit' : why === 'event-limit' ? 'event-limit' : 'stalled'
+    return {
+      outcome,
+      opStartPs: this.startPs,
+      opEndPs: this.endPs,
+      hostOfRank: this.hostOfRank,
+      completedOps: this.completed,
+      simEndPs: sched.nowPs,
+      events: sched.executed,
+    }
+  }
+
+  /** All deps of op i are done: post it now, or at its startNs. */
+  private release(i: number): void {
+    const op = this.trace.ops[i]!
+    const at = Math.max(this.fabric.sched.nowPs, op.startNs !== undefined ? psFromNs(op.startNs) : 0)
+    this.fabric.sched.schedule(at, this.targetId, START_OP, i)
+  }
+
+  onEvent(_kind: number, i: number): void {
+    const op = this.trace.ops[i]!
+    const src = this.hostOfRank[op.src]!
+    const dst = this.hostOfRank[op.dst]!
+    this.startPs[i] = this.fabric.sched.nowPs
+    const qp = this.fabric.openQp(src, dst, op.channel ?? 0)
+    this.fabric.nics[src]!.post(qp, i, op.bytes)
+  }
+
+  messageDelivered(i: number): void {
+    this.endPs[i] = this.fabric.sched.nowPs
+    this.completed++
+    for (const j of this.dependents[i]!) if (--this.waitingOn[j]! === 0) this.release(j)
+  }
+}

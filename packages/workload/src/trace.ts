@@ -1,0 +1,52 @@
+/** Collective kinds whose bus-bandwidth factor is known (nccl-tests definitions). */
+export const COLLECTIVE_KINDS = ['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'reduce'] as const
+export type CollectiveKind = (typeof COLLECTIVE_KINDS)[number]
+
+/** Metadata that lets a report compute algbw and busbw. */
+export interface CollectiveInfo {
+  kind: CollectiveKind
+  /** The collective's size S as nccl-tests counts it (per-rank buffer). */
+  bytes: number
+  algorithm?: string
+}
+
+/** One message from rank `src` to rank `dst`. */
+export interface TraceOp {
+  id: number
+  src: number
+  dst: number
+  bytes: number
+  /** Ops that must have completed (last byte at their receiver) before this one starts. */
+  deps: number[]
+  /** Earliest start, ns from the beginning of the run. */
+  startNs?: number
+  /** Connection (queue pair) index between src and dst; ops on one channel are sent in order. */
+  channel?: number
+}
+
+/** Trace format v1 (JSON, or the same schema in msgpack). */
+export interface Trace {
+  format: 'aifab.trace'
+  version: 1
+  name: string
+  ranks: number
+  collective?: CollectiveInfo
+  /** placement[rank] = host; ranks map to hosts in order when absent. */
+  placement?: number[]
+  ops: TraceOp[]
+}
+
+/** nccl-tests bus-bandwidth factor for `n` ranks. */
+export function busBwFactor(kind: CollectiveKind, n: number): number {
+  switch (kind) {
+    case 'allreduce':
+      return (2 * (n - 1)) / n
+    case 'allgather':
+    case 'reducescatter':
+    case 'alltoall':
+      return (n - 1) / n
+    case 'broadcast':
+    case 'reduce':
+      return 1
+  }
+}
