@@ -13,7 +13,9 @@ export interface RingAllreduceOptions {
 /**
  * Ring all-reduce as NCCL runs it: reduce-scatter then all-gather, 2(N-1) steps.
  * At step k rank r sends chunk (r - k) mod N to rank r+1; that send waits for
- * what rank r received at step k-1. Each rank sends 2(N-1)/N x S in total.
+ * what rank r received at step k-1 and for its own send of step k-1 (NCCL's
+ * bounded buffer slots keep a rank from running ahead of its successor).
+ * Each rank sends 2(N-1)/N x S in total.
  */
 export function genRingAllreduce(o: RingAllreduceOptions): Trace {
   const n = o.ranks
@@ -34,7 +36,7 @@ export function genRingAllreduce(o: RingAllreduceOptions): Trace {
           src: r,
           dst: (r + 1) % n,
           bytes: chunk((((r - k) % n) + n) % n),
-          deps: k === 0 ? [] : [id(c, k - 1, (r - 1 + n) % n)],
+          deps: k === 0 ? [] : [id(c, k - 1, (r - 1 + n) % n), id(c, k - 1, r)],
         }
         if (channels > 1) op.channel = c
         ops.push(op)

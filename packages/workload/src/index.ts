@@ -4,3 +4,4 @@ export { replay, placeRanks, type ReplayResult, type ReplayLimits, type ReplayOu
 export { genRingAllreduce, type RingAllreduceOptions } from './gen-ring-allreduce.ts'
 export { genPermutation, type PermutationOptions } from './gen-permutation.ts'
 export { placementOf, PLACEMENTS, type Placement } from './placement.ts'
+export { serializeTrace } from './write-trace.ts'

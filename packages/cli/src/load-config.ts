@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs'
+import { InputError } from '@aifab/core'
+import { checkProfileFitsTopology, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
+
+/** Reads and parses a JSON file; a missing file or bad JSON is an InputError naming it. */
+export function readJson(path: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new InputError(path, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new InputError(path, '', `not valid JSON: ${(e as Error).message}`)
+  }
+}
+
+export function loadTopology(path: string): TopologyConfig {
+  return parseTopology(readJson(path), path)
+}
+
+/** Command-line flags that override profile fields: flag name -> field path in the profile. */
+export const PROFILE_FLAGS = {
+  lb: 'switch.loadBalancing',
+  ecn: 'switch.ecn',
+  nic: 'nic.reliability',
+  'window-bdp': 'nic.windowBdp',
+  'ack-every': 'nic.ackEveryPackets',
+  'rto-us': 'nic.rtoUs',
+  'nak-interval-us': 'nic.nakIntervalUs',
+  'reorder-window': 'nic.reorderWindowPackets',
+  'reorder-nack-threshold': 'nic.reorderNackThresholdPackets',
+} as const
+export type ProfileOverrides = Partial<Record<keyof typeof PROFILE_FLAGS, string | number>>
+
+/**
+ * Loads a profile, applies flag overrides (the file first, then flags: one way
+ * to set each value), and validates the result. An invalid overridden value is
+ * reported against its flag, not the file.
+ */
+export function loadProfile(path: string, overrides: ProfileOverrides, topo: TopologyConfig): FabricProfile {
+  const json = readJson(path)
+  const byPath = new Map<string, string>()
+  if (typeof json === 'object' && json !== null) {
+    for (const [flag, value] of Object.entries(overrides)) {
+      if (value === undefined) continue
+      const fieldPath = PROFILE_FLAGS[flag as keyof typeof PROFILE_FLAGS]
+      const [section, key] = fieldPath.split('.') as [string, string]
+      const obj = json as Record<string, Record<string, unknown>>
+      if (typeof obj[section] !== 'object' || obj[section] === null) obj[section] = {}
+      obj[section]![key] = fieldPath === 'switch.ecn' ? parseEcnFlag(String(value)) : value
+      byPath.set(fieldPath, `--${flag}`)
+    }
+  }
+  try {
+    const profile = parseProfile(json, path)
+    checkProfileFitsTopology(profile, topo, path)
+    return profile
+  } catch (e) {
+    if (e instanceof InputError) {
+      for (const [fieldPath, flag] of byPath) {
+        if (e.path === fieldPath || e.path.startsWith(fieldPath + '.')) throw new InputError(flag, '', `${e.expected} (overriding ${path}: ${e.path})`)
+      }
+    }
+    throw e
+  }
+}
+
+/** `--ecn off` or `--ecn KMIN_BYTES,KMAX_BYTES,PMAX`. */
+function parseEcnFlag(v: string): unknown {
+  if (v === 'off') return null
+  const parts = v.split(',').map(Number)
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) {
+    throw new InputError('--ecn', '', `expected "off" or KMIN_BYTES,KMAX_BYTES,PMAX, got ${JSON.stringify(v)}`)
+  }
+  return { kminBytes: parts[0], kmaxBytes: parts[1], pmax: parts[2] }
+}

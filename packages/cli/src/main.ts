@@ -1,0 +1,146 @@
+import { InputError } from '@aifab/core'
+import { PLACEMENTS } from '@aifab/workload'
+import { LOAD_BALANCING_MODES } from '@aifab/switch'
+import { RELIABILITY_MODES } from '@aifab/nic'
+import { pino } from 'pino'
+import yargs from 'yargs'
+import { genCommand, type GenArgs } from './gen-command.ts'
+import { EXIT, runCommand, type RunArgs } from './run-command.ts'
+import type { ProfileOverrides } from './load-config.ts'
+
+/** A usage error from yargs (unknown flag, missing argument): exit 2. */
+class UsageError extends Error {}
+
+const RUN_OPTIONS = {
+  topology: { type: 'string', demandOption: true, describe: 'topology JSON file (configs/topologies/)' },
+  seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
+  out: { type: 'string', describe: 'directory to write the reports into' },
+  json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
+  quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
+  'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
+  'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
+  'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
+  lb: { type: 'string', choices: LOAD_BALANCING_MODES, describe: 'override switch.loadBalancing' },
+  nic: { type: 'string', choices: RELIABILITY_MODES, describe: 'override nic.reliability' },
+  ecn: { type: 'string', describe: 'override switch.ecn: "off" or KMIN_BYTES,KMAX_BYTES,PMAX' },
+  'window-bdp': { type: 'number', describe: 'override nic.windowBdp' },
+  'ack-every': { type: 'number', describe: 'override nic.ackEveryPackets' },
+  'rto-us': { type: 'number', describe: 'override nic.rtoUs' },
+  'nak-interval-us': { type: 'number', describe: 'override nic.nakIntervalUs' },
+  'reorder-window': { type: 'number', describe: 'override nic.reorderWindowPackets' },
+  'reorder-nack-threshold': { type: 'number', describe: 'override nic.reorderNackThresholdPackets' },
+} as const
+
+type Argv = Record<string, unknown>
+
+function runArgs(argv: Argv, profiles: string[]): RunArgs {
+  const seed = argv.seed as number
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', '', `expected an integer in 0..4294967295, got ${seed}`)
+  const overrides: ProfileOverrides = {}
+  for (const flag of ['lb', 'nic', 'ecn', 'window-bdp', 'ack-every', 'rto-us', 'nak-interval-us', 'reorder-window', 'reorder-nack-threshold'] as const) {
+    const v = argv[flag]
+    if (v !== undefined) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`--${flag}`, '', 'expected a number')
+      overrides[flag] = v as string | number
+    }
+  }
+  const a: RunArgs = {
+    trace: argv.trace as string,
+    topology: argv.topology as string,
+    profiles,
+    seed,
+    json: argv.json as boolean,
+    quiet: argv.quiet as boolean,
+    overrides,
+  }
+  if (argv.out !== undefined) a.out = argv.out as string
+  for (const [flag, key] of [
+    ['max-sim-time-us', 'maxSimTimeUs'],
+    ['max-events', 'maxEvents'],
+  ] as const) {
+    const v = argv[flag]
+    if (v === undefined) continue
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InputError(`--${flag}`, '', `expected a positive number, got ${String(v)}`)
+    a[key] = v
+  }
+  return a
+}
+
+/** The aifab command line. Returns the process exit code; never throws. */
+export async function main(args: string[]): Promise<number> {
+  let code: number = EXIT.ok
+  const logger = (argv: Argv) => pino({ level: (argv['log-level'] as string) ?? 'warn', base: null }, pino.destination(2))
+  try {
+    await yargs(args)
+      .scriptName('aifab')
+      .usage('$0 <command> [options]\n\nPacket-level emulator of AI Ethernet fabrics.')
+      .command(
+        'replay <trace>',
+        'replay a trace on a fabric with one profile',
+        (y) => y.positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' }).options(RUN_OPTIONS).option('profile', { type: 'string', demandOption: true, describe: 'fabric profile JSON (configs/profiles/)' }),
+        (argv) => {
+          code = runCommand(runArgs(argv as Argv, [argv.profile as string]), logger(argv as Argv))
+        },
+      )
+      .command(
+        'compare <trace>',
+        'replay a trace with a baseline and a candidate profile, side by side',
+        (y) =>
+          y
+            .positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' })
+            .options(RUN_OPTIONS)
+            .option('baseline', { type: 'string', demandOption: true, describe: 'baseline profile (e.g. configs/profiles/roce.json)' })
+            .option('candidate', { type: 'string', demandOption: true, describe: 'candidate profile (e.g. configs/profiles/ai-ethernet.json)' }),
+        (argv) => {
+          code = runCommand(runArgs(argv as Argv, [argv.baseline as string, argv.candidate as string]), logger(argv as Argv))
+        },
+      )
+      .command(
+        'gen <kind>',
+        'generate a trace',
+        (y) =>
+          y
+            .positional('kind', { choices: ['ring-allreduce', 'permutation'] as const, describe: 'what to generate' })
+            .option('ranks', { type: 'number', demandOption: true })
+            .option('bytes', { type: 'string', demandOption: true, describe: 'ring-allreduce: the buffer S per rank; permutation: bytes per flow (e.g. 64MiB)' })
+            .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
+            .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
+            .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave' })
+            .option('seed', { type: 'number', default: 1, describe: 'permutation: seed of the random derangement' })
+            .option('name', { type: 'string' })
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+        (argv) => {
+          for (const k of ['ranks', 'channels', 'seed'] as const) {
+            const v = argv[k] as number
+            if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) throw new InputError(`--${k}`, '', `expected a positive integer, got ${v}`)
+          }
+          genCommand(argv as unknown as GenArgs)
+        },
+      )
+      .demandCommand(1, 'name a command: replay, compare or gen')
+      .strict()
+      .help()
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        if (err) throw err
+        throw new UsageError(msg)
+      })
+      .parseAsync()
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`aifab: ${e.message}\n`)
+      return EXIT.badInput
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`aifab: ${e.message} (see aifab --help)\n`)
+      return EXIT.badInput
+    }
+    const err = e as Error
+    process.stderr.write(`aifab: internal error: ${err?.message ?? String(e)}\n`)
+    if (process.env.AIFAB_DEBUG) process.stderr.write(`${err?.stack}\n`)
+    return EXIT.internal
+  }
+  return code
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { fmtTime, renderSummary, speedupOf, type Report } from '@aifab/report'
+import { psFromUs } from '@aifab/core'
+import { loadTrace } from '@aifab/workload'
+import type { Logger } from 'pino'
+import { loadProfile, loadTopology, PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
+import { toJson, writeOutputs } from './output.ts'
+import { runScenario } from './run-scenario.ts'
+
+export interface RunArgs {
+  trace: string
+  topology: string
+  /** One profile (replay) or baseline then candidate (compare). */
+  profiles: string[]
+  seed: number
+  out?: string
+  json: boolean
+  quiet: boolean
+  maxSimTimeUs?: number
+  maxEvents?: number
+  overrides: ProfileOverrides
+}
+
+/** Exit codes: 0 ok, 1 internal error or broken invariant, 2 bad input, 3 run stopped before the trace completed. */
+export const EXIT = { ok: 0, internal: 1, badInput: 2, incomplete: 3 } as const
+
+/** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
+export function runCommand(a: RunArgs, log: Logger): number {
+  const topology = loadTopology(a.topology)
+  const profiles = a.profiles.map((p) => loadProfile(p, a.overrides, topology))
+  const trace = loadTrace(a.trace)
+  const traceBytes = readFileSync(a.trace)
+  const limits = {
+    ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
+    ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
+  }
+  const reports: Report[] = []
+  for (const profile of profiles) {
+    if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
+    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, seed: a.seed, limits })
+    const s = run.report.summary
+    if (!a.quiet) {
+      process.stderr.write(
+        `${fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
+          `(${(s.packetHops / run.wallSeconds / 1e6).toFixed(2)} M packet-hops/s)\n`,
+      )
+    }
+    log.info({ profile: profile.name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
+    reports.push(run.report)
+  }
+
+  const compare = reports.length === 2
+  const jsonDoc = compare ? { baseline: reports[0], candidate: reports[1], speedup: speedupOf(reports[0]!, reports[1]!) } : reports[0]
+  const summary = renderSummary(reports)
+  if (a.json) process.stdout.write(toJson(jsonDoc))
+  else process.stdout.write(summary)
+
+  if (a.out !== undefined) {
+    const files: Record<string, string> = compare
+      ? { 'baseline.report.json': toJson(reports[0]), 'candidate.report.json': toJson(reports[1]), 'compare.json': toJson(jsonDoc), 'summary.md': summary }
+      : { 'report.json': toJson(reports[0]), 'summary.md': summary }
+    const written = writeOutputs(a.out, files)
+    if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+  }
+
+  const broken = reports.find((r) => !r.conservation.ok)
+  if (broken) {
+    const c = broken.conservation
+    process.stderr.write(
+      `aifab: invariant violated: packet conservation (${broken.profile.name}): injected ${c.framesInjected} != received ${c.framesReceived} + dropped ${c.drops}, or ${c.leftover} frames left over\n`,
+    )
+    return EXIT.internal
+  }
+  const stopped = reports.find((r) => r.outcome !== 'complete')
+  if (stopped) {
+    process.stderr.write(
+      `aifab: ${stopped.profile.name}: run stopped (${stopped.outcome}) with ${stopped.incompleteOps.length} of ${stopped.trace.ops} ops unfinished; the report lists them\n`,
+    )
+    return EXIT.incomplete
+  }
+  return EXIT.ok
+}
+
+export { PROFILE_FLAGS }

@@ -1,0 +1,92 @@
+import { formatByteSize } from '@aifab/core'
+import type { Report } from './report.ts'
+
+/** The speedup of `candidate` over `baseline`: baseline completion time / candidate completion time. */
+export function speedupOf(baseline: Report, candidate: Report): number {
+  const b = baseline.summary.completionTimePs
+  const c = candidate.summary.completionTimePs
+  return c > 0 ? b / c : 0
+}
+
+/**
+ * A Markdown table with one column per report: readable in a terminal and on
+ * GitHub, so stdout and summary.md are the same text.
+ */
+export function renderSummary(reports: readonly Report[]): string {
+  const first = reports[0]!
+  const t = first.trace
+  const topo = first.topology
+  const what = t.collective
+    ? `${t.collective.kind}${t.collective.algorithm ? ` (${t.collective.algorithm})` : ''} of ${formatByteSize(t.collective.bytes)}, ${t.ranks} ranks`
+    : `${t.ops} flows, ${t.ranks} ranks`
+  const lines: string[] = []
+  lines.push(`# aifab: ${t.name}`)
+  lines.push('')
+  lines.push(
+    `${what}; ${topo.kind} ${topo.leaves} leaves x ${topo.spines} spines x ${topo.hostsPerLeaf} hosts at ${topo.hostLinkGbps}G; seed ${first.seed}`,
+  )
+  lines.push('')
+  const head = ['', ...reports.map((r) => r.profile.name)]
+  const rows: string[][] = []
+  const row = (label: string, f: (r: Report) => string) => rows.push([label, ...reports.map(f)])
+  const s = (r: Report) => r.summary
+  row('outcome', (r) => r.outcome)
+  row('completion time', (r) => fmtTime(s(r).completionTimePs))
+  if (t.collective) {
+    row('algbw (Gb/s)', (r) => fmtNum(s(r).algbwGbps))
+    row('busbw (Gb/s)', (r) => fmtNum(s(r).busbwGbps))
+  }
+  row('efficiency, payload', (r) => fmtPct(s(r).efficiency))
+  row('efficiency, wire', (r) => fmtPct(s(r).efficiencyWire))
+  row('flow goodput mean / job', (r) => `${fmtPct(s(r).goodputMeanFraction)} / ${fmtPct(s(r).goodputJobFraction)}`)
+  row('drops', (r) => String(s(r).drops))
+  row('retransmitted packets', (r) => String(s(r).retransmittedPackets))
+  row('NAKs sent / timeouts', (r) => `${s(r).naksSent} / ${s(r).timeouts}`)
+  row('receiver discards', (r) => String(s(r).rxDiscards))
+  row('ECN marks', (r) => String(s(r).ecnMarks))
+  row('reorder window peak (pkts)', (r) => String(s(r).reorderWindowPeak))
+  row('leaf uplink util mean / max', (r) => {
+    const u = r.tiers.find((x) => x.tier === 'leaf-up')
+    return u ? `${fmtPct(u.utilizationMean)} / ${fmtPct(u.utilizationMax)}` : '-'
+  })
+  row('packet-hops', (r) => String(s(r).packetHops))
+  const model = first.model
+  if (model) row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}, ${fmtPct(model.efficiency)}`)
+  lines.push(...table(head, rows))
+  if (reports.length > 1) {
+    lines.push('')
+    for (const r of reports.slice(1)) {
+      const sp = speedupOf(first, r)
+      lines.push(
+        `${r.profile.name} reaches ${fmtPct(r.summary.efficiency)} of line rate, ${sp.toFixed(2)}x ${first.profile.name} (${fmtPct(first.summary.efficiency)}), on this trace.`,
+      )
+    }
+  }
+  const incomplete = reports.filter((r) => r.outcome !== 'complete')
+  for (const r of incomplete) {
+    lines.push('')
+    lines.push(`${r.profile.name}: ${r.incompleteOps.length} ops did not complete (${r.outcome}); first: op ${r.incompleteOps[0]?.id}: ${r.incompleteOps[0]?.reason}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
+  return [fmt(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...rows.map(fmt)]
+}
+
+export function fmtTime(ps: number): string {
+  if (ps >= 1e12) return `${(ps / 1e12).toFixed(3)} s`
+  if (ps >= 1e9) return `${(ps / 1e9).toFixed(3)} ms`
+  if (ps >= 1e6) return `${(ps / 1e6).toFixed(2)} us`
+  return `${(ps / 1e3).toFixed(1)} ns`
+}
+
+function fmtPct(x: number | null): string {
+  return x === null ? '-' : `${(x * 100).toFixed(1)}%`
+}
+
+function fmtNum(x: number | null): string {
+  return x === null ? '-' : x.toFixed(1)
+}

@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto'
+import { dataWireBytes, rateBpsOf } from '@aifab/core'
+import { PORT_TIERS, type Fabric, type FabricProfile, type PortTier, type TopologyConfig } from '@aifab/topology'
+import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type Trace } from '@aifab/workload'
+import { ringAllreduceModel, type CostModel } from './cost-model.ts'
+
+export const REPORT_FORMAT = 'aifab.report'
+export const REPORT_VERSION = 1
+
+export interface FlowRecord {
+  id: number
+  src: number
+  dst: number
+  srcHost: number
+  dstHost: number
+  bytes: number
+  startPs: number
+  endPs: number
+  fctPs: number
+}
+
+export interface TierRecord {
+  tier: PortTier
+  ports: number
+  /** Mean over the tier's ports of busy time / completion time. */
+  utilizationMean: number
+  utilizationMax: number
+  /** max / mean utilization (1 = perfectly even). */
+  imbalance: number
+  maxQueueBytes: number
+  drops: number
+  ecnMarks: number
+}
+
+export interface Summary {
+  completionTimePs: number
+  algbwGbps: number | null
+  busbwGbps: number | null
+  /** busbw / host line rate on payload bytes (collective); mean flow goodput / line rate otherwise. */
+  efficiency: number
+  /** The same on wire bytes: payload plus the headers every packet must carry. */
+  efficiencyWire: number
+  goodputMeanFraction: number
+  goodputJobFraction: number
+  payloadBytes: number
+  /** Bytes NICs put on the wire: data (with headers and retransmissions) and ACK/NAK frames. */
+  wireBytes: number
+  drops: number
+  retransmittedPackets: number
+  timeouts: number
+  naksSent: number
+  rxDiscards: number
+  ecnMarks: number
+  reorderWindowPeak: number
+  packetHops: number
+  events: number
+}
+
+export interface Report {
+  format: typeof REPORT_FORMAT
+  version: typeof REPORT_VERSION
+  seed: number
+  outcome: ReplayOutcome
+  trace: { name: string; file: string; sha256: string; ranks: number; ops: number; collective: CollectiveInfo | null }
+  topology: TopologyConfig
+  profile: FabricProfile
+  derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; hosts: number }
+  summary: Summary
+  model: CostModel | null
+  conservation: {
+    framesInjected: number
+    framesReceived: number
+    drops: number
+    /** Frames still queued, on a wire or allocated when the run ended. */
+    leftover: number
+    ok: boolean
+  }
+  incompleteOps: { id: number; reason: string }[]
+  tiers: TierRecord[]
+  flows: FlowRecord[]
+}
+
+export interface ReportInput {
+  trace: Trace
+  traceFile: string
+  traceBytes: Uint8Array
+  fabric: Fabric
+  result: ReplayResult
+}
+
+/** Builds the one report object of a run; every output format renders from it. */
+export function buildReport({ trace, traceFile, traceBytes, fabric, result }: ReportInput): Report {
+  const c = fabric.counters()
+  const lineRateBps = fabric.lineRateBps
+  const mtu = fabric.mtuBytes
+
+  let firstStart = Infinity
+  let lastEnd = 0
+  const flows: FlowRecord[] = trace.ops.map((op, i) => {
+    const startPs = result.opStartPs[i]!
+    const endPs = result.opEndPs[i]!
+    if (startPs >= 0 && startPs < firstStart) firstStart = startPs
+    if (endPs > lastEnd) lastEnd = endPs
+    return {
+      id: op.id,
+      src: op.src,
+      dst: op.dst,
+      srcHost: result.hostOfRank[op.src]!,
+      dstHost: result.hostOfRank[op.dst]!,
+      bytes: op.bytes,
+      startPs,
+      endPs,
+      fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,
+    }
+  })
+  const completionTimePs = lastEnd > 0 && firstStart < Infinity ? lastEnd - firstStart : 0
+
+  // Goodput of a flow relative to line rate: (bytes / line rate) / FCT.
+  const done = flows.filter((f) => f.fctPs > 0)
+  const idealPs = (bytes: number) => (bytes * 8 * 1e12) / lineRateBps
+  const maxFct = done.reduce((m, f) => Math.max(m, f.fctPs), 0)
+  const goodputMeanFraction = done.length ? done.reduce((s, f) => s + idealPs(f.bytes) / f.fctPs, 0) / done.length : 0
+  const goodputJobFraction = done.length && maxFct > 0 ? done.reduce((s, f) => s + idealPs(f.bytes) / maxFct, 0) / done.length : 0
+
+  let payloadBytes = 0
+  let idealWireBytes = 0
+  for (const f of done) {
+    payloadBytes += f.bytes
+    const packets = Math.ceil(f.bytes / mtu)
+    idealWireBytes += dataWireBytes(0, true) + (packets - 1) * dataWireBytes(0, false) + f.bytes
+  }
+  const wireFactor = payloadBytes > 0 ? idealWireBytes / payloadBytes : 1
+
+  let algbwGbps: number | null = null
+  let busbwGbps: number | null = null
+  let efficiency = goodputMeanFraction
+  const coll = trace.collective
+  if (coll && result.outcome === 'complete' && completionTimePs > 0) {
+    algbwGbps = rateBpsOf(coll.bytes, completionTimePs) / 1e9
+    busbwGbps = algbwGbps * busBwFactor(coll.kind, trace.ranks)
+    efficiency = (busbwGbps * 1e9) / lineRateBps
+  }
+
+  let wireBytes = 0
+  for (const n of fabric.nics) wireBytes += n.port.txBytes
+
+  const leftover = c.framesQueued + c.framesOnWire + c.packetsLive
+  const conservationOk = c.framesInjected === c.framesReceived + c.drops + c.unroutable && leftover === 0
+
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    seed: fabric.seed,
+    outcome: result.outcome,
+    trace: {
+      name: trace.name,
+      file: traceFile,
+      sha256: createHash('sha256').update(traceBytes).digest('hex'),
+      ranks: trace.ranks,
+      ops: trace.ops.length,
+      collective: coll ?? null,
+    },
+    topology: fabric.topology,
+    profile: fabric.profile,
+    derived: { lineRateBps, baseRttPs: fabric.baseRttPs, windowBytes: fabric.windowBytes, hosts: fabric.hosts },
+    summary: {
+      completionTimePs,
+      algbwGbps,
+      busbwGbps,
+      efficiency,
+      efficiencyWire: efficiency * wireFactor,
+      goodputMeanFraction,
+      goodputJobFraction,
+      payloadBytes,
+      wireBytes,
+      drops: c.drops,
+      retransmittedPackets: c.retransmittedPackets,
+      timeouts: c.timeouts,
+      naksSent: c.naksSent,
+      rxDiscards: c.rxDiscards,
+      ecnMarks: c.ecnMarks,
+      reorderWindowPeak: c.reorderWindowPeak,
+      packetHops: c.packetHops,
+      events: result.events,
+    },
+    model: ringAllreduceModel(trace, fabric, result.hostOfRank),
+    conservation: {
+      framesInjected: c.framesInjected,
+      framesReceived: c.framesReceived,
+      drops: c.drops + c.unroutable,
+      leftover,
+      ok: conservationOk,
+    },
+    incompleteOps: incompleteOps(trace, result),
+    tiers: tierRecords(fabric, completionTimePs),
+    flows,
+  }
+}
+
+function incompleteOps(trace: Trace, result: ReplayResult): { id: number; reason: string }[] {
+  const why =
+    result.outcome === 'time-limit'
+      ? 'simulated-time limit reached'
+      : result.outcome === 'event-limit'
+        ? 'event limit reached'
+        : 'never completed: the fabric went idle with this op unfinished'
+  const out: { id: number; reason: string }[] = []
+  trace.ops.forEach((op, i) => {
+    if (result.opEndPs[i]! < 0) {
+      out.push({ id: op.id, reason: result.opStartPs[i]! < 0 ? `not started (waiting on deps); ${why}` : `started, not delivered; ${why}` })
+    }
+  })
+  return out
+}
+
+function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
+  const out: TierRecord[] = []
+  for (const tier of PORT_TIERS) {
+    const ports = fabric.ports.filter((_, i) => fabric.portTiers[i] === tier)
+    if (ports.length === 0) continue
+    const util = ports.map((p) => (durationPs > 0 ? p.busyPs / durationPs : 0))
+    const mean = util.reduce((a, b) => a + b, 0) / util.length
+    const max = Math.max(...util)
+    out.push({
+      tier,
+      ports: ports.length,
+      utilizationMean: mean,
+      utilizationMax: max,
+      imbalance: mean > 0 ? max / mean : 0,
+      maxQueueBytes: Math.max(...ports.map((p) => p.maxQueuedBytes)),
+      drops: ports.reduce((s, p) => s + p.drops, 0),
+      ecnMarks: ports.reduce((s, p) => s + p.ecnMarks, 0),
+    })
+  }
+  return out
+}
