@@ -134,7 +134,7 @@ export async function main(args: string[]): Promise<number> {
       return EXIT.badInput
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`aifab: ${e.message} (see aifab --help)\n`)
+      process.stderr.write(`aifab: ${e.message.replace(/\s*\n\s*/g, ' ')} (see aifab --help)\n`)
       return EXIT.badInput
     }
     const err = e as Error

@@ -67,7 +67,7 @@ export function runCommand(a: RunArgs, log: Logger): number {
   if (broken) {
     const c = broken.conservation
     process.stderr.write(
-      `aifab: invariant violated: packet conservation (${broken.profile.name}): injected ${c.framesInjected} != received ${c.framesReceived} + dropped ${c.drops}, or ${c.leftover} frames left over\n`,
+      `aifab: invariant violated: packet conservation (${broken.profile.name}): injected ${c.framesInjected}, received ${c.framesReceived}, dropped ${c.drops}, in network ${c.inNetwork}, allocated ${c.packetsLive}\n`,
     )
     return EXIT.internal
   }

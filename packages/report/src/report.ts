@@ -71,8 +71,10 @@ export interface Report {
     framesInjected: number
     framesReceived: number
     drops: number
-    /** Frames still queued, on a wire or allocated when the run ended. */
-    leftover: number
+    /** Frames still queued or on a wire when the run ended (zero unless it was stopped early). */
+    inNetwork: number
+    /** Packets allocated in the pool when the run ended: must equal inNetwork (nothing leaked). */
+    packetsLive: number
     ok: boolean
   }
   incompleteOps: { id: number; reason: string }[]
@@ -144,8 +146,12 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
   let wireBytes = 0
   for (const n of fabric.nics) wireBytes += n.port.txBytes
 
-  const leftover = c.framesQueued + c.framesOnWire + c.packetsLive
-  const conservationOk = c.framesInjected === c.framesReceived + c.drops + c.unroutable && leftover === 0
+  // Every frame a NIC injected was received by a NIC, dropped, or is still in the network.
+  const inNetwork = c.framesQueued + c.framesOnWire
+  const conservationOk =
+    c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork &&
+    c.packetsLive === inNetwork &&
+    (result.outcome !== 'complete' || inNetwork === 0)
 
   return {
     format: REPORT_FORMAT,
@@ -188,7 +194,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       framesInjected: c.framesInjected,
       framesReceived: c.framesReceived,
       drops: c.drops + c.unroutable,
-      leftover,
+      inNetwork,
+      packetsLive: c.packetsLive,
       ok: conservationOk,
     },
     incompleteOps: incompleteOps(trace, result),

@@ -1,0 +1,142 @@
+// The CLI contract: exit codes, one-line errors, stdout discipline, determinism.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const root = new URL('../', import.meta.url).pathname
+const bin = join(root, 'packages/cli/bin/aifab.js')
+const topo = 'test/fixtures/leaf-spine-2x2x4.json'
+const roce = 'configs/profiles/roce.json'
+const aie = 'configs/profiles/ai-ethernet.json'
+let dir = ''
+let trace = ''
+
+function aifab(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'aifab-cli-'))
+  trace = join(dir, 'ring.json')
+  const g = aifab('gen', 'ring-allreduce', '--ranks', '8', '--bytes', '1MiB', '--placement', 'interleave', '--topology', topo, '-o', trace)
+  expect(g.code).toBe(0)
+})
+
+describe('aifab CLI', () => {
+  it('replay --json prints only the report, with the contract fields', () => {
+    const r = aifab('replay', trace, '--topology', topo, '--profile', aie, '--json', '--seed', '3')
+    expect(r.code).toBe(0)
+    const rep = JSON.parse(r.stdout)
+    expect(rep.format).toBe('aifab.report')
+    expect(rep.version).toBe(1)
+    expect(rep.seed).toBe(3)
+    expect(rep.topology.leaves).toBe(2)
+    expect(rep.profile.name).toBe('ai-ethernet')
+    for (const k of ['completionTimePs', 'algbwGbps', 'busbwGbps', 'efficiency', 'goodputMeanFraction', 'goodputJobFraction', 'payloadBytes', 'wireBytes', 'drops', 'retransmittedPackets', 'ecnMarks', 'reorderWindowPeak']) {
+      expect(typeof rep.summary[k]).toBe('number')
+    }
+    expect(rep.flows[0]).toMatchObject({ src: 0, dst: 1 })
+    for (const k of ['startPs', 'endPs', 'fctPs', 'bytes']) expect(typeof rep.flows[0][k]).toBe('number')
+  })
+
+  it('the same inputs and seed give a byte-identical report', () => {
+    const a = aifab('replay', trace, '--topology', topo, '--profile', roce, '--json')
+    const b = aifab('replay', trace, '--topology', topo, '--profile', roce, '--json')
+    expect(a.code).toBe(0)
+    expect(a.stdout).toBe(b.stdout)
+  })
+
+  it('compare --json gives baseline, candidate and speedup; --out writes the reports', () => {
+    const out = join(dir, 'out')
+    const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--json', '--out', out)
+    expect(r.code).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.speedup).toBeCloseTo(doc.baseline.summary.completionTimePs / doc.candidate.summary.completionTimePs, 12)
+    for (const f of ['baseline.report.json', 'candidate.report.json', 'compare.json', 'summary.md']) expect(existsSync(join(out, f))).toBe(true)
+    expect(readFileSync(join(out, 'compare.json'), 'utf8')).toBe(r.stdout)
+  })
+
+  it('the human summary goes to stdout, progress to stderr', () => {
+    const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/\| efficiency, payload/)
+    expect(r.stdout).toMatch(/ai-ethernet reaches .* of line rate, .*x roce/)
+    expect(r.stderr).toMatch(/running roce/)
+  })
+
+  it('a msgpack trace replays exactly like its JSON twin', () => {
+    const mp = join(dir, 'ring.msgpack')
+    expect(aifab('gen', 'ring-allreduce', '--ranks', '8', '--bytes', '1MiB', '--placement', 'interleave', '--topology', topo, '-o', mp).code).toBe(0)
+    const a = JSON.parse(aifab('replay', trace, '--topology', topo, '--profile', aie, '--json').stdout)
+    const b = JSON.parse(aifab('replay', mp, '--topology', topo, '--profile', aie, '--json').stdout)
+    expect(b.summary).toEqual(a.summary)
+  })
+
+  it('profile fields can be overridden by flags', () => {
+    const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'spray', '--nic', 'reorder', '--window-bdp', '2', '--json')
+    expect(r.code).toBe(0)
+    const rep = JSON.parse(r.stdout)
+    expect(rep.profile.switch.loadBalancing).toBe('spray')
+    expect(rep.profile.nic.reliability).toBe('reorder')
+    expect(rep.profile.nic.windowBdp).toBe(2)
+  })
+
+  describe('bad input: exit 2, one line naming the file and field, no stack trace', () => {
+    const oneLine = (r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) => {
+      expect(r.code).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(pattern)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+
+    it('a rank out of range in a trace', () => {
+      const bad = JSON.parse(readFileSync(trace, 'utf8'))
+      bad.ops[3].dst = 70
+      const f = join(dir, 'bad.json')
+      writeFileSync(f, JSON.stringify(bad))
+      oneLine(aifab('replay', f, '--topology', topo, '--profile', roce), /bad\.json: ops\[3\]\.dst: rank out of range 0\.\.7, got 70/)
+    })
+    it('a trace that is not JSON', () => {
+      const f = join(dir, 'garbage.json')
+      writeFileSync(f, '{"format": ')
+      oneLine(aifab('replay', f, '--topology', topo, '--profile', roce), /garbage\.json: not valid JSON/)
+    })
+    it('a missing file', () => {
+      oneLine(aifab('replay', 'nope.json', '--topology', topo, '--profile', roce), /nope\.json: cannot read trace: ENOENT/)
+    })
+    it('a bad profile field', () => {
+      const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))
+      p.switch.loadBalancing = 'telepathy'
+      const f = join(dir, 'p.json')
+      writeFileSync(f, JSON.stringify(p))
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', f), /p\.json: switch\.loadBalancing: expected one of ecmp, spray, adaptive, got "telepathy"/)
+    })
+    it('ECN thresholds above the buffer', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--ecn', '100000,900000,0.2'), /--ecn: .*half the port buffer/)
+    })
+    it('an unknown flag or a missing argument', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--frobnicate'), /Unknown argument/)
+      oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /Missing required argument: candidate/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
+    })
+    it('ranks that do not fit the topology', () => {
+      const big = join(dir, 'big.json')
+      expect(aifab('gen', 'permutation', '--ranks', '16', '--bytes', '4KiB', '-o', big).code).toBe(0)
+      oneLine(aifab('replay', big, '--topology', topo, '--profile', roce), /big\.json: ranks: 16 ranks do not fit on a topology of 8 hosts/)
+    })
+  })
+
+  it('a run stopped by a limit exits 3 and still writes the partial report', () => {
+    const out = join(dir, 'partial')
+    const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--max-events', '2000', '--out', out)
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/event-limit/)
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+    expect(rep.outcome).toBe('event-limit')
+    expect(rep.incompleteOps.length).toBeGreaterThan(0)
+  })
+})
