@@ -26,6 +26,7 @@ export const PROFILE_FLAGS = {
   lb: 'switch.loadBalancing',
   ecn: 'switch.ecn',
   nic: 'nic.reliability',
+  cc: 'nic.congestionControl',
   'window-bdp': 'nic.windowBdp',
   'ack-every': 'nic.ackEveryPackets',
   'rto-us': 'nic.rtoUs',

@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import yargs from 'yargs'
 import { genCommand, type GenArgs } from './gen-command.ts'
 import { EXIT, runCommand, type RunArgs } from './run-command.ts'
-import type { ProfileOverrides } from './load-config.ts'
+import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
 class UsageError extends Error {}
@@ -22,6 +22,7 @@ const RUN_OPTIONS = {
   'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
   lb: { type: 'string', choices: LOAD_BALANCING_MODES, describe: 'override switch.loadBalancing' },
   nic: { type: 'string', choices: RELIABILITY_MODES, describe: 'override nic.reliability' },
+  cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
   ecn: { type: 'string', describe: 'override switch.ecn: "off" or KMIN_BYTES,KMAX_BYTES,PMAX' },
   'window-bdp': { type: 'number', describe: 'override nic.windowBdp' },
   'ack-every': { type: 'number', describe: 'override nic.ackEveryPackets' },
@@ -37,7 +38,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   const seed = argv.seed as number
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', '', `expected an integer in 0..4294967295, got ${seed}`)
   const overrides: ProfileOverrides = {}
-  for (const flag of ['lb', 'nic', 'ecn', 'window-bdp', 'ack-every', 'rto-us', 'nak-interval-us', 'reorder-window', 'reorder-nack-threshold'] as const) {
+  for (const flag of Object.keys(PROFILE_FLAGS) as (keyof typeof PROFILE_FLAGS)[]) {
     const v = argv[flag]
     if (v !== undefined) {
       if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`--${flag}`, '', 'expected a number')

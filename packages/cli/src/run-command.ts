@@ -3,7 +3,7 @@ import { fmtTime, renderSummary, speedupOf, type Report } from '@aifab/report'
 import { psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
-import { loadProfile, loadTopology, PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
+import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
 import { toJson, writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
 
@@ -80,5 +80,3 @@ export function runCommand(a: RunArgs, log: Logger): number {
   }
   return EXIT.ok
 }
-
-export { PROFILE_FLAGS }
