@@ -36,6 +36,15 @@ export class FieldReader {
     return v as Record<string, unknown>
   }
 
+  /** An object of a versioned aifab format: checks `format`, `version` and that every key is known. */
+  versionedObject(v: unknown, format: string, version: number, known: readonly string[]): Record<string, unknown> {
+    const o = this.object(v)
+    this.onlyKeys(o, known)
+    if (o.format !== format) this.fail(`expected "${format}", got ${JSON.stringify(o.format)}`, 'format')
+    if (o.version !== version) this.fail(`expected ${version} (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+    return o
+  }
+
   /** Rejects keys not in `known`, so a typo never silently falls back to a default. */
   onlyKeys(obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {

@@ -47,10 +47,7 @@ const NIC_FIELDS = [
 /** Validates a parsed profile JSON; errors name `source` and the field path. */
 export function parseProfile(json: unknown, source: string): FabricProfile {
   const r = new FieldReader(source)
-  const o = r.object(json)
-  r.onlyKeys(o, TOP_FIELDS)
-  if (o.format !== 'aifab.profile') r.fail(`expected "aifab.profile", got ${JSON.stringify(o.format)}`, 'format')
-  if (o.version !== 1) r.fail(`expected 1 (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+  const o = r.versionedObject(json, 'aifab.profile', 1, TOP_FIELDS)
   const name = r.string(o, 'name')
 
   const rs = r.at('switch')

@@ -35,10 +35,7 @@ export function loadTrace(path: string): Trace {
 /** Validates a parsed trace: field types and ranges, unique ids, known deps, no cycles. */
 export function parseTrace(json: unknown, source: string): Trace {
   const r = new FieldReader(source)
-  const o = r.object(json)
-  r.onlyKeys(o, TOP_FIELDS)
-  if (o.format !== 'aifab.trace') r.fail(`expected "aifab.trace", got ${JSON.stringify(o.format)}`, 'format')
-  if (o.version !== 1) r.fail(`expected 1 (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+  const o = r.versionedObject(json, 'aifab.trace', 1, TOP_FIELDS)
   const name = r.string(o, 'name', true) ?? source
   const ranks = r.number(o, 'ranks', { integer: true, min: 2, max: 1 << 20 })
   const trace: Trace = { format: 'aifab.trace', version: 1, name, ranks, ops: [] }
