@@ -123,6 +123,21 @@ describe('aifab CLI', () => {
       oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /Missing required argument: candidate/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
     })
+    it('a profile that cannot work on the topology', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--rto-us', '1'), /--rto-us: expected at least the base round trip of this topology \(\d+\.\d+ us\), got 1/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', aie, '--reorder-nack-threshold', '500'), /--reorder-nack-threshold: expected fewer than the send window/)
+      const t = JSON.parse(readFileSync(join(root, topo), 'utf8'))
+      t.portBufferBytes = 4000
+      const f = join(dir, 'tiny-buffer.json')
+      writeFileSync(f, JSON.stringify(t))
+      oneLine(aifab('replay', trace, '--topology', f, '--profile', roce), /tiny-buffer\.json: portBufferBytes: expected at least one full frame \(4194 bytes/)
+    })
+    it('a flag given twice', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--profile', aie), /--profile: given 2 times; expected one value/)
+    })
+    it('a generator asked for more than fits', () => {
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '20000', '--bytes', '1GiB', '-o', join(dir, 'huge.json')), /--ranks: expected at most 16384 ranks/)
+    })
     it('ranks that do not fit the topology', () => {
       const big = join(dir, 'big.json')
       expect(aifab('gen', 'permutation', '--ranks', '16', '--bytes', '4KiB', '-o', big).code).toBe(0)
@@ -130,13 +145,22 @@ describe('aifab CLI', () => {
     })
   })
 
-  it('a run stopped by a limit exits 3 and still writes the partial report', () => {
-    const out = join(dir, 'partial')
-    const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--max-events', '2000', '--out', out)
-    expect(r.code).toBe(3)
-    expect(r.stderr).toMatch(/event-limit/)
-    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
-    expect(rep.outcome).toBe('event-limit')
-    expect(rep.incompleteOps.length).toBeGreaterThan(0)
+  it('a run stopped by a limit exits 3 and still writes the partial report, packets accounted for', () => {
+    for (const [flag, value, outcome] of [
+      ['--max-events', '2000', 'event-limit'],
+      ['--max-sim-time-us', '10', 'time-limit'],
+    ]) {
+      const out = join(dir, `partial-${outcome}`)
+      const r = aifab('replay', trace, '--topology', topo, '--profile', roce, flag!, value!, '--out', out)
+      expect(r.code).toBe(3)
+      expect(r.stderr).toMatch(new RegExp(outcome!))
+      const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+      expect(rep.outcome).toBe(outcome)
+      expect(rep.incompleteOps.length).toBeGreaterThan(0)
+      expect(rep.summary.completionTimePs).toBeNull()
+      expect(rep.summary.efficiency).toBeNull()
+      expect(rep.conservation.ok).toBe(true)
+      expect(rep.conservation.inNetwork).toBeGreaterThan(0)
+    }
   })
 })

@@ -25,7 +25,7 @@ describe('incast 15 -> 1 with drop-tail buffers', () => {
       expect(fabric.pool.live).toBe(0)
       // The bottleneck never ran faster than its line rate.
       const bottleneck = fabric.ports.find((p) => p.name === 'leaf0>host0')!
-      expect(bottleneck.busyPs).toBeLessThanOrEqual(report.summary.completionTimePs)
+      expect(bottleneck.busyPs).toBeLessThanOrEqual(report.summary.completionTimePs!)
       expect(s.payloadBytes).toBe(15 * 512 * 1024)
     })
   }

@@ -31,7 +31,7 @@ describe('ring all-reduce, adaptive + reorder, 64 ranks on 8x8x8 at 400G', () =>
     // 16 MiB: 256 KiB steps, longer than the window (with 4 MiB the 64 KiB steps never fill it).
     const trace = genRingAllreduce({ ranks, bytes: 16 << 20, placement })
     const { report } = simulate(trace, topo, profile('ai-ethernet', { nic: { windowBdp: 1 } }), 1)
-    const ratio = report.summary.completionTimePs / report.model!.completionTimePs
+    const ratio = report.summary.completionTimePs! / report.model!.completionTimePs
     // An ACK cannot preempt the data frame being serialized on each of its four
     // hops (each host also sends its own ring data), so the real RTT exceeds the
     // empty-network one the window was sized for.

@@ -48,7 +48,7 @@ for (const c of cases) {
   console.log(
     `${c.name}\n  wall ${wallSeconds.toFixed(2)} s, ${(s.events / wallSeconds / 1e6).toFixed(2)} M events/s, ` +
       `${(s.packetHops / wallSeconds / 1e6).toFixed(2)} M packet-hops/s (${s.packetHops} hops), ` +
-      `efficiency ${(s.efficiency * 100).toFixed(1)}%, outcome ${report.outcome}`,
+      `efficiency ${s.efficiency === null ? '-' : (s.efficiency * 100).toFixed(1) + '%'}, outcome ${report.outcome}`,
   )
 }
 clearInterval(timer)

@@ -2,7 +2,11 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { InputError, parseByteSize } from '@aifab/core'
 import { genPermutation, genRingAllreduce, placementOf, serializeTrace, type Placement, type Trace } from '@aifab/workload'
+import { MAX_HOSTS } from '@aifab/topology'
 import { loadTopology } from './load-config.ts'
+
+/** A trace with more ops than this would not fit in memory as JSON. */
+const MAX_GEN_OPS = 5_000_000
 
 export interface GenArgs {
   kind: 'ring-allreduce' | 'permutation'
@@ -20,6 +24,9 @@ export interface GenArgs {
 export function genCommand(a: GenArgs): void {
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
+  if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
+  const ops = a.kind === 'ring-allreduce' ? 2 * (a.ranks - 1) * a.ranks * a.channels : a.ranks
+  if (ops > MAX_GEN_OPS) throw new InputError('--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels would have ${ops} ops; at most ${MAX_GEN_OPS}`)
   let placement: number[] | undefined
   if (a.placement !== 'packed') {
     if (a.topology === undefined) throw new InputError('--placement', '', `"${a.placement}" needs --topology to know the leaves`)

@@ -30,6 +30,7 @@ export const PROFILE_FLAGS = {
   'window-bdp': 'nic.windowBdp',
   'ack-every': 'nic.ackEveryPackets',
   'rto-us': 'nic.rtoUs',
+  'retry-limit': 'nic.retryLimit',
   'nak-interval-us': 'nic.nakIntervalUs',
   'reorder-window': 'nic.reorderWindowPackets',
   'reorder-nack-threshold': 'nic.reorderNackThresholdPackets',

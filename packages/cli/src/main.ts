@@ -27,6 +27,7 @@ const RUN_OPTIONS = {
   'window-bdp': { type: 'number', describe: 'override nic.windowBdp' },
   'ack-every': { type: 'number', describe: 'override nic.ackEveryPackets' },
   'rto-us': { type: 'number', describe: 'override nic.rtoUs' },
+  'retry-limit': { type: 'number', describe: 'override nic.retryLimit' },
   'nak-interval-us': { type: 'number', describe: 'override nic.nakIntervalUs' },
   'reorder-window': { type: 'number', describe: 'override nic.reorderWindowPackets' },
   'reorder-nack-threshold': { type: 'number', describe: 'override nic.reorderNackThresholdPackets' },
@@ -34,7 +35,15 @@ const RUN_OPTIONS = {
 
 type Argv = Record<string, unknown>
 
+/** No option is repeatable yet: a repeated one would arrive as an array. */
+function rejectRepeats(argv: Argv): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (k !== '_' && Array.isArray(v)) throw new InputError(`--${k}`, '', `given ${v.length} times; expected one value`)
+  }
+}
+
 function runArgs(argv: Argv, profiles: string[]): RunArgs {
+  rejectRepeats(argv)
   const seed = argv.seed as number
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', '', `expected an integer in 0..4294967295, got ${seed}`)
   const overrides: ProfileOverrides = {}
@@ -111,6 +120,7 @@ export async function main(args: string[]): Promise<number> {
             .option('name', { type: 'string' })
             .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
         (argv) => {
+          rejectRepeats(argv as Argv)
           for (const k of ['ranks', 'channels', 'seed'] as const) {
             const v = argv[k] as number
             if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) throw new InputError(`--${k}`, '', `expected a positive integer, got ${v}`)

@@ -41,7 +41,7 @@ export function runCommand(a: RunArgs, log: Logger): number {
     const s = run.report.summary
     if (!a.quiet) {
       process.stderr.write(
-        `${fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
+        `${s.completionTimePs === null ? `stopped (${run.report.outcome})` : fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
           `(${(s.packetHops / run.wallSeconds / 1e6).toFixed(2)} M packet-hops/s)\n`,
       )
     }

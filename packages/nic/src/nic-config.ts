@@ -19,6 +19,8 @@ export interface NicConfig {
   ackEveryPackets: number
   /** Retransmission timeout: no progress for this long and the sender resends from the oldest unacknowledged PSN. */
   rtoPs: number
+  /** Consecutive timeouts after which a queue pair gives up and its messages stay undelivered. */
+  retryLimit: number
   /** A NAK for the same missing PSN is repeated at most once per this interval. */
   nakIntervalPs: number
   /** `reorder` mode: PSNs tracked beyond the next expected one; later arrivals are dropped and NACKed. */

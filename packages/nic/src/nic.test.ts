@@ -15,7 +15,7 @@ const DELAY_PS = 1_000_000
  * PSN's first transmission, or hold a PSN back until `holdFor` more data packets
  * have passed (reordering).
  */
-function pair(mode: ReliabilityMode, opts: { drop?: number[]; hold?: { psn: number; holdFor: number }; cfg?: Partial<NicConfig> } = {}) {
+function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean; hold?: { psn: number; holdFor: number }; cfg?: Partial<NicConfig> } = {}) {
   const sched = new Scheduler()
   const pool = new PacketPool()
   const cfg: NicConfig = {
@@ -25,6 +25,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; hold?: { psn: numb
     windowBytes: 64 * MTU,
     ackEveryPackets: 1,
     rtoPs: 50_000_000,
+    retryLimit: 7,
     nakIntervalPs: 1_000_000_000,
     reorderWindowPackets: 64,
     reorderNackThresholdPackets: 8,
@@ -40,7 +41,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; hold?: { psn: numb
     receive(p) {
       if (pool.kind[p] === PacketKind.DATA) {
         const psn = pool.psn[p]!
-        if (toDrop.delete(psn)) return pool.free(p)
+        if (opts.dropAll || toDrop.delete(psn)) return pool.free(p)
         if (opts.hold && psn === opts.hold.psn && held === -1 && passedSinceHold === 0) {
           held = p
           return
@@ -145,6 +146,19 @@ describe('nic', () => {
     expect(done.length).toBe(1)
     expect(b.rxDiscards).toBeGreaterThan(0)
     expect(b.reorderWindowPeak).toBeLessThanOrEqual(7)
+  })
+
+  it('gives a queue pair up after retryLimit timeouts in a row, so a dead path ends the run', () => {
+    for (const mode of ['go-back-n', 'reorder'] as const) {
+      const { sched, a, qp, done, pool } = pair(mode, { dropAll: true })
+      a.post(qp, 1, 10 * MTU)
+      expect(sched.run()).toBe('idle')
+      expect(done).toEqual([])
+      expect(a.timeouts).toBe(8)
+      expect(a.failedQueuePairs).toBe(1)
+      expect(qp.failed).toBe(true)
+      expect(pool.live).toBe(0)
+    }
   })
 
   it('completes messages on one queue pair in order, each once', () => {

@@ -39,6 +39,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   naksSent = 0
   naksReceived = 0
   timeouts = 0
+  /** Queue pairs that gave up after `retryLimit` timeouts in a row. */
+  failedQueuePairs = 0
   /** Data packets the receiver threw away: out of order under go-back-n, beyond the tracking window under reorder. */
   rxDiscards = 0
   rxDuplicates = 0
@@ -94,6 +96,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   }
 
   private canSend(qp: QueuePair): boolean {
+    if (qp.failed) return false
     return qp.retxQueue.length > 0 || (qp.sndNxt < qp.endPsn && qp.sndNxt - qp.sndUna < this.windowPackets(qp))
   }
 
@@ -118,6 +121,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
 
   /** Builds the queue pair's next data packet: a requested retransmission first, then new data. */
   private build(qp: QueuePair): PacketId {
+    if (qp.failed) return NONE
     let psn = NONE
     while (qp.retxQueue.length > 0) {
       const p = qp.retxQueue.shift()!
@@ -174,16 +178,20 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       acked = cum - qp.sndUna
       qp.sndUna = cum
       qp.lastProgressPs = this.sched.nowPs
+      qp.timeoutsInARow = 0
       if (qp.sndNxt < cum) qp.sndNxt = cum
     }
     qp.cc.onAck(acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, (pool.flags[pkt]! & PacketFlag.ECE) !== 0)
     if (isNak) {
       this.naksReceived++
       qp.cc.onNack()
-      if (this.goBackN) {
-        if (cum < qp.sndNxt) qp.sndNxt = cum
-      } else if (cum < qp.sndMax && !qp.retxQueue.includes(cum)) {
-        qp.retxQueue.push(cum)
+      // A NAK older than the newest ACK (cum < sndUna) names data already delivered: ignore it.
+      if (cum >= qp.sndUna) {
+        if (this.goBackN) {
+          if (cum < qp.sndNxt) qp.sndNxt = cum
+        } else if (cum < qp.sndMax && !qp.retxQueue.includes(cum)) {
+          qp.retxQueue.push(cum)
+        }
       }
     }
     pool.free(pkt)
@@ -193,7 +201,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   onEvent(_kind: number, qpId: number): void {
     const qp = this.qps[qpId]!
     qp.timerArmed = false
-    if (qp.sndUna >= qp.sndMax) return
+    if (qp.sndUna >= qp.sndMax || qp.failed) return
     const now = this.sched.nowPs
     const due = qp.lastProgressPs + this.cfg.rtoPs
     if (now < due) {
@@ -203,6 +211,11 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
     qp.timeouts++
     this.timeouts++
+    if (++qp.timeoutsInARow > this.cfg.retryLimit) {
+      qp.failed = true
+      this.failedQueuePairs++
+      return
+    }
     qp.cc.onTimeout()
     if (this.goBackN) qp.sndNxt = qp.sndUna
     else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)

@@ -30,6 +30,10 @@ export class QueuePair {
   active = false
   retransmittedPackets = 0
   timeouts = 0
+  /** Timeouts since the last progress; beyond the retry limit the queue pair fails. */
+  timeoutsInARow = 0
+  /** Gave up after too many timeouts in a row: sends nothing more. */
+  failed = false
 
   // Receiver.
   rcvNxt = 0

@@ -2,10 +2,10 @@ import { formatByteSize } from '@aifab/core'
 import type { Report } from './report.ts'
 
 /** The speedup of `candidate` over `baseline`: baseline completion time / candidate completion time. */
-export function speedupOf(baseline: Report, candidate: Report): number {
+export function speedupOf(baseline: Report, candidate: Report): number | null {
   const b = baseline.summary.completionTimePs
   const c = candidate.summary.completionTimePs
-  return c > 0 ? b / c : 0
+  return b !== null && c !== null && c > 0 ? b / c : null
 }
 
 /**
@@ -31,7 +31,10 @@ export function renderSummary(reports: readonly Report[]): string {
   const row = (label: string, f: (r: Report) => string) => rows.push([label, ...reports.map(f)])
   const s = (r: Report) => r.summary
   row('outcome', (r) => r.outcome)
-  row('completion time', (r) => fmtTime(s(r).completionTimePs))
+  row('completion time', (r) => {
+    const t = s(r).completionTimePs
+    return t === null ? 'incomplete' : fmtTime(t)
+  })
   if (t.collective) {
     row('algbw (Gb/s)', (r) => fmtNum(s(r).algbwGbps))
     row('busbw (Gb/s)', (r) => fmtNum(s(r).busbwGbps))
@@ -42,6 +45,7 @@ export function renderSummary(reports: readonly Report[]): string {
   row('drops', (r) => String(s(r).drops))
   row('retransmitted packets', (r) => String(s(r).retransmittedPackets))
   row('NAKs sent / timeouts', (r) => `${s(r).naksSent} / ${s(r).timeouts}`)
+  if (reports.some((r) => s(r).failedQueuePairs > 0)) row('queue pairs given up', (r) => String(s(r).failedQueuePairs))
   row('receiver discards', (r) => String(s(r).rxDiscards))
   row('ECN marks', (r) => String(s(r).ecnMarks))
   row('reorder window peak (pkts)', (r) => String(s(r).reorderWindowPeak))
@@ -57,9 +61,11 @@ export function renderSummary(reports: readonly Report[]): string {
     lines.push('')
     for (const r of reports.slice(1)) {
       const sp = speedupOf(first, r)
-      lines.push(
-        `${r.profile.name} reaches ${fmtPct(r.summary.efficiency)} of line rate, ${sp.toFixed(2)}x ${first.profile.name} (${fmtPct(first.summary.efficiency)}), on this trace.`,
-      )
+      if (sp === null) lines.push(`No speedup: not every run completed.`)
+      else
+        lines.push(
+          `${r.profile.name} reaches ${fmtPct(r.summary.efficiency)} of line rate, ${sp.toFixed(2)}x ${first.profile.name} (${fmtPct(first.summary.efficiency)}), on this trace.`,
+        )
     }
   }
   const incomplete = reports.filter((r) => r.outcome !== 'complete')

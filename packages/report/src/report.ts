@@ -32,14 +32,17 @@ export interface TierRecord {
   ecnMarks: number
 }
 
+/** Time, bandwidth and efficiency are null when not every op completed: a partial run has no completion time. */
 export interface Summary {
-  completionTimePs: number
+  /** From the first op's start to the last op's completion. */
+  completionTimePs: number | null
   algbwGbps: number | null
   busbwGbps: number | null
   /** busbw / host line rate on payload bytes (collective); mean flow goodput / line rate otherwise. */
-  efficiency: number
+  efficiency: number | null
   /** The same on wire bytes: payload plus the headers every packet must carry. */
-  efficiencyWire: number
+  efficiencyWire: number | null
+  /** Over the flows that completed: mean of (bytes / line rate) / FCT, and the same with the largest FCT. */
   goodputMeanFraction: number
   goodputJobFraction: number
   payloadBytes: number
@@ -48,6 +51,7 @@ export interface Summary {
   drops: number
   retransmittedPackets: number
   timeouts: number
+  failedQueuePairs: number
   naksSent: number
   rxDiscards: number
   ecnMarks: number
@@ -115,7 +119,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,
     }
   })
-  const completionTimePs = lastEnd > 0 && firstStart < Infinity ? lastEnd - firstStart : 0
+  const complete = result.outcome === 'complete'
+  const spanPs = lastEnd > 0 && firstStart < Infinity ? lastEnd - firstStart : 0
 
   // Goodput of a flow relative to line rate: (bytes / line rate) / FCT.
   const done = flows.filter((f) => f.fctPs > 0)
@@ -135,10 +140,10 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
 
   let algbwGbps: number | null = null
   let busbwGbps: number | null = null
-  let efficiency = goodputMeanFraction
+  let efficiency: number | null = complete ? goodputMeanFraction : null
   const coll = trace.collective
-  if (coll && result.outcome === 'complete' && completionTimePs > 0) {
-    algbwGbps = rateBpsOf(coll.bytes, completionTimePs) / 1e9
+  if (coll && complete && spanPs > 0) {
+    algbwGbps = rateBpsOf(coll.bytes, spanPs) / 1e9
     busbwGbps = algbwGbps * busBwFactor(coll.kind, trace.ranks)
     efficiency = (busbwGbps * 1e9) / lineRateBps
   }
@@ -148,10 +153,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
 
   // Every frame a NIC injected was received by a NIC, dropped, or is still in the network.
   const inNetwork = c.framesQueued + c.framesOnWire
-  const conservationOk =
-    c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork &&
-    c.packetsLive === inNetwork &&
-    (result.outcome !== 'complete' || inNetwork === 0)
+  const conservationOk = c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork && c.packetsLive === inNetwork
 
   return {
     format: REPORT_FORMAT,
@@ -170,11 +172,11 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     profile: fabric.profile,
     derived: { lineRateBps, baseRttPs: fabric.baseRttPs, windowBytes: fabric.windowBytes, hosts: fabric.hosts },
     summary: {
-      completionTimePs,
+      completionTimePs: complete ? spanPs : null,
       algbwGbps,
       busbwGbps,
       efficiency,
-      efficiencyWire: efficiency * wireFactor,
+      efficiencyWire: efficiency === null ? null : efficiency * wireFactor,
       goodputMeanFraction,
       goodputJobFraction,
       payloadBytes,
@@ -182,6 +184,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       drops: c.drops,
       retransmittedPackets: c.retransmittedPackets,
       timeouts: c.timeouts,
+      failedQueuePairs: c.failedQueuePairs,
       naksSent: c.naksSent,
       rxDiscards: c.rxDiscards,
       ecnMarks: c.ecnMarks,
@@ -198,19 +201,21 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       packetsLive: c.packetsLive,
       ok: conservationOk,
     },
-    incompleteOps: incompleteOps(trace, result),
-    tiers: tierRecords(fabric, completionTimePs),
+    incompleteOps: incompleteOps(trace, result, c.failedQueuePairs),
+    tiers: tierRecords(fabric, spanPs),
     flows,
   }
 }
 
-function incompleteOps(trace: Trace, result: ReplayResult): { id: number; reason: string }[] {
+function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: number): { id: number; reason: string }[] {
   const why =
     result.outcome === 'time-limit'
       ? 'simulated-time limit reached'
       : result.outcome === 'event-limit'
         ? 'event limit reached'
-        : 'never completed: the fabric went idle with this op unfinished'
+        : failedQueuePairs > 0
+          ? `the fabric went idle after ${failedQueuePairs} queue pairs gave up (retry limit of timeouts in a row)`
+          : 'the fabric went idle with this op unfinished'
   const out: { id: number; reason: string }[] = []
   trace.ops.forEach((op, i) => {
     if (result.opEndPs[i]! < 0) {

@@ -1,6 +1,7 @@
-import { FieldReader, InputError } from '@aifab/core'
+import { FieldReader, InputError, usFromPs } from '@aifab/core'
 import { RELIABILITY_MODES, type ReliabilityMode } from '@aifab/nic'
 import { LOAD_BALANCING_MODES, type LoadBalancing } from '@aifab/switch'
+import { fabricTiming } from './fabric-timing.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
 /**
@@ -24,6 +25,8 @@ export interface FabricProfile {
     windowBdp: number
     ackEveryPackets: number
     rtoUs: number
+    /** Consecutive timeouts after which a queue pair gives up (InfiniBand's retry_cnt). */
+    retryLimit: number
     nakIntervalUs: number
     reorderWindowPackets: number
     reorderNackThresholdPackets: number
@@ -39,6 +42,7 @@ const NIC_FIELDS = [
   'windowBdp',
   'ackEveryPackets',
   'rtoUs',
+  'retryLimit',
   'nakIntervalUs',
   'reorderWindowPackets',
   'reorderNackThresholdPackets',
@@ -79,6 +83,7 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),
       ackEveryPackets: rn.number(nic, 'ackEveryPackets', { integer: true, min: 1, max: 1024 }),
       rtoUs: rn.number(nic, 'rtoUs', { min: 0.001, max: 1e7 }),
+      retryLimit: rn.number(nic, 'retryLimit', { integer: true, min: 0, max: 1000 }),
       nakIntervalUs: rn.number(nic, 'nakIntervalUs', { min: 0, max: 1e7 }),
       reorderWindowPackets,
       reorderNackThresholdPackets: rn.number(nic, 'reorderNackThresholdPackets', { integer: true, min: 1, max: 1 << 20 }),
@@ -87,15 +92,27 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
 }
 
 /**
- * Checks that a profile makes sense on a topology, e.g. that ECN marks before
- * drop-tail acts (REFERENCE.md: Kmax well below the buffer, here at most half).
+ * Checks that a profile makes sense on a topology: ECN marks before drop-tail
+ * acts (REFERENCE.md: Kmax well below the buffer, here at most half), the
+ * retransmission timeout is not shorter than a round trip, and in reorder mode
+ * a lost packet can be NACKed at all (the threshold fits in the send window).
  */
 export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, profileSource: string): void {
+  const fail = (path: string, expected: string) => {
+    throw new InputError(profileSource, path, expected)
+  }
   if (p.switch.ecn && p.switch.ecn.kmaxBytes > t.portBufferBytes / 2) {
-    throw new InputError(
-      profileSource,
-      'switch.ecn.kmaxBytes',
-      `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`,
+    fail('switch.ecn.kmaxBytes', `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`)
+  }
+  const timing = fabricTiming(t, p.nic)
+  const rttUs = usFromPs(timing.baseRttPs)
+  if (p.nic.rtoUs < rttUs) {
+    fail('nic.rtoUs', `expected at least the base round trip of this topology (${rttUs.toFixed(3)} us), got ${p.nic.rtoUs}`)
+  }
+  if (p.nic.reliability === 'reorder' && p.nic.reorderNackThresholdPackets >= timing.windowPackets) {
+    fail(
+      'nic.reorderNackThresholdPackets',
+      `expected fewer than the send window on this topology (${timing.windowPackets} packets), or no hole could ever be NACKed, got ${p.nic.reorderNackThresholdPackets}`,
     )
   }
 }

@@ -17,7 +17,7 @@ export interface PathHop {
 
 /** Totals over the whole fabric, for reports and the conservation check. */
 export interface FabricCounters {
-  /** Frames (data and control) put on the wire by NICs. */
+  /** Frames (data and control) NICs handed to the network: sent, or held by their host port. */
   framesInjected: number
   /** Frames that reached a NIC. */
   framesReceived: number
@@ -29,13 +29,14 @@ export interface FabricCounters {
   acksSent: number
   naksSent: number
   timeouts: number
+  failedQueuePairs: number
   rxDiscards: number
   rxDuplicates: number
   ecnMarks: number
   reorderWindowPeak: number
   /** Frames crossing one link, summed over links: one packet-hop each. */
   packetHops: number
-  /** Frames still in a queue, on a wire, or allocated at all (all zero after a clean run). */
+  /** Frames still held by a port (queued or being serialized), or on a wire. */
   framesQueued: number
   framesOnWire: number
   packetsLive: number
@@ -124,6 +125,7 @@ export class Fabric {
       acksSent: 0,
       naksSent: 0,
       timeouts: 0,
+      failedQueuePairs: 0,
       rxDiscards: 0,
       rxDuplicates: 0,
       ecnMarks: 0,
@@ -134,13 +136,14 @@ export class Fabric {
       packetsLive: this.pool.live,
     }
     for (const n of this.nics) {
-      c.framesInjected += n.port.txPackets
+      c.framesInjected += n.port.txPackets + n.port.heldPackets
       c.framesReceived += n.framesReceived
       c.dataPacketsSent += n.dataPacketsSent
       c.retransmittedPackets += n.retransmittedPackets
       c.acksSent += n.acksSent
       c.naksSent += n.naksSent
       c.timeouts += n.timeouts
+      c.failedQueuePairs += n.failedQueuePairs
       c.rxDiscards += n.rxDiscards
       c.rxDuplicates += n.rxDuplicates
       if (n.reorderWindowPeak > c.reorderWindowPeak) c.reorderWindowPeak = n.reorderWindowPeak

@@ -1,5 +1,5 @@
 export { Fabric, PORT_TIERS, type PortTier, type PathHop, type FabricCounters } from './fabric.ts'
 export { buildLeafSpine } from './leaf-spine.ts'
-export { parseTopology, hostCount, type TopologyConfig, type LeafSpineConfig } from './topology-config.ts'
+export { parseTopology, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig } from './topology-config.ts'
 export { parseProfile, checkProfileFitsTopology, type FabricProfile } from './fabric-profile.ts'
 export { buildFabric } from './build-fabric.ts'

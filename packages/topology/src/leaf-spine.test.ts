@@ -26,6 +26,7 @@ const profile: FabricProfile = {
     windowBdp: 1,
     ackEveryPackets: 1,
     rtoUs: 100,
+    retryLimit: 7,
     nakIntervalUs: 10,
     reorderWindowPackets: 64,
     reorderNackThresholdPackets: 16,

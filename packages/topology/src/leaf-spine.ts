@@ -1,9 +1,10 @@
-import { ACK_WIRE_BYTES, dataWireBytes, psFromNs, psFromUs, serializationPs, type PacketSink } from '@aifab/core'
+import { psFromNs, psFromUs, type PacketSink } from '@aifab/core'
 import { EgressPort, Link, RedMarker } from '@aifab/link'
 import { Nic, type NicConfig } from '@aifab/nic'
 import { Switch } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
-import { Fabric, type PathHop, type PortTier } from './fabric.ts'
+import { Fabric, type PortTier } from './fabric.ts'
+import { fabricTiming } from './fabric-timing.ts'
 import type { LeafSpineConfig } from './topology-config.ts'
 
 /**
@@ -20,23 +21,11 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   const hosts = topo.leaves * topo.hostsPerLeaf
   const leafOf = (h: number) => Math.floor(h / topo.hostsPerLeaf)
 
-  const hostHop: PathHop = { rateBps: hostRateBps, delayPs }
-  const fabricHop: PathHop = { rateBps: fabricRateBps, delayPs }
-  f.pathOf = (src, dst) =>
-    leafOf(src) === leafOf(dst) ? [hostHop, hostHop] : [hostHop, fabricHop, fabricHop, hostHop]
-
-  // Base RTT over the longest path: an MTU packet out, its ACK back, queues empty.
-  const longest = topo.leaves > 1 ? f.pathOf(0, topo.hostsPerLeaf) : f.pathOf(0, 0)
-  const frameBytes = dataWireBytes(topo.mtuBytes, false)
-  f.baseRttPs = longest.reduce(
-    (ps, h) => ps + 2 * h.delayPs + serializationPs(frameBytes, h.rateBps) + serializationPs(ACK_WIRE_BYTES, h.rateBps),
-    0,
-  )
-  // Window: windowBdp x (packets the host link sends in one base RTT), plus the
-  // packets an ACK waits for when ACKs are coalesced.
+  const timing = fabricTiming(topo, profile.nic)
+  f.pathOf = (src, dst) => (leafOf(src) === leafOf(dst) ? timing.intraLeafPath : timing.interLeafPath)
+  f.baseRttPs = timing.baseRttPs
+  f.windowBytes = timing.windowPackets * topo.mtuBytes
   const nicProfile = profile.nic
-  const bdpPackets = Math.ceil((nicProfile.windowBdp * f.baseRttPs) / serializationPs(frameBytes, hostRateBps))
-  f.windowBytes = (bdpPackets + nicProfile.ackEveryPackets - 1) * topo.mtuBytes
 
   const nicCfg: NicConfig = {
     mode: nicProfile.reliability,
@@ -45,6 +34,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     windowBytes: f.windowBytes,
     ackEveryPackets: nicProfile.ackEveryPackets,
     rtoPs: psFromUs(nicProfile.rtoUs),
+    retryLimit: nicProfile.retryLimit,
     nakIntervalPs: psFromUs(nicProfile.nakIntervalUs),
     reorderWindowPackets: nicProfile.reorderWindowPackets,
     reorderNackThresholdPackets: nicProfile.reorderNackThresholdPackets,

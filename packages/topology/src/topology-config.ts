@@ -1,4 +1,4 @@
-import { FieldReader } from '@aifab/core'
+import { FieldReader, dataWireBytes } from '@aifab/core'
 
 /** A two-tier Clos: every leaf connects to every spine by one link. */
 export interface LeafSpineConfig {
@@ -38,19 +38,23 @@ export function parseTopology(json: unknown, source: string): TopologyConfig {
   const o = r.object(json)
   r.oneOf(o, 'kind', ['leaf-spine'] as const)
   r.onlyKeys(o, LEAF_SPINE_FIELDS)
-  return {
+  const t: LeafSpineConfig = {
     kind: 'leaf-spine',
-    leaves: r.number(o, 'leaves', { integer: true, min: 1, max: 4096 }),
-    spines: r.number(o, 'spines', { integer: true, min: 1, max: 4096 }),
-    hostsPerLeaf: r.number(o, 'hostsPerLeaf', { integer: true, min: 1, max: 4096 }),
+    leaves: r.number(o, 'leaves', { integer: true, min: 1, max: 1024 }),
+    spines: r.number(o, 'spines', { integer: true, min: 1, max: 1024 }),
+    hostsPerLeaf: r.number(o, 'hostsPerLeaf', { integer: true, min: 1, max: 1024 }),
     hostLinkGbps: r.number(o, 'hostLinkGbps', { min: 0.001, max: 1e5 }),
     fabricLinkGbps: r.number(o, 'fabricLinkGbps', { min: 0.001, max: 1e5 }),
     linkDelayNs: r.number(o, 'linkDelayNs', { min: 0, max: 1e9 }),
     mtuBytes: r.number(o, 'mtuBytes', { integer: true, min: 64, max: 65536 }),
     portBufferBytes: r.number(o, 'portBufferBytes', { integer: true, min: 1 }),
   }
+  if (t.leaves * t.hostsPerLeaf > MAX_HOSTS) r.fail(`expected leaves x hostsPerLeaf <= ${MAX_HOSTS}, got ${t.leaves * t.hostsPerLeaf}`, 'hostsPerLeaf')
+  // A buffer that cannot hold one full frame drops every data packet forever.
+  const frame = dataWireBytes(t.mtuBytes, true)
+  if (t.portBufferBytes < frame) r.fail(`expected at least one full frame (${frame} bytes at mtuBytes ${t.mtuBytes}), got ${t.portBufferBytes}`, 'portBufferBytes')
+  return t
 }
 
-export function hostCount(t: TopologyConfig): number {
-  return t.leaves * t.hostsPerLeaf
-}
+/** Hosts a topology may have (the routing tables grow with hosts x leaves). */
+export const MAX_HOSTS = 16384

@@ -33,7 +33,7 @@ describe('trace parsing', () => {
   })
   it('names the file, the field path and what was expected', () => {
     expect(errorOf((t) => (t.ops[1].dst = 70))).toBe('x.json: ops[1].dst: rank out of range 0..3, got 70')
-    expect(errorOf((t) => (t.ops[0].bytes = -1))).toBe('x.json: ops[0].bytes: expected an integer >= 1, got -1')
+    expect(errorOf((t) => (t.ops[0].bytes = -1))).toBe('x.json: ops[0].bytes: expected an integer in 1..1099511627776, got -1')
     expect(errorOf((t) => (t.ops[1].deps = [5]))).toBe('x.json: ops[1].deps[0]: no op has id 5')
     expect(errorOf((t) => (t.ops[1].id = 0))).toBe('x.json: ops[1].id: duplicate op id 0 (also ops[0])')
     expect(errorOf((t) => (t.version = 2))).toMatch(/^x\.json: version: expected 1/)

@@ -3,6 +3,11 @@ import { FieldReader, InputError } from '@aifab/core'
 import { unpack } from 'msgpackr'
 import { COLLECTIVE_KINDS, type Trace, type TraceOp } from './trace.ts'
 
+/** 1 TiB: a message's packets must number well under 2^31 (PSNs are 32-bit). */
+export const MAX_OP_BYTES = 2 ** 40
+/** 1000 s: picosecond time stays exact (below 2^53 ps, about 2.5 hours) with room to run. */
+const MAX_START_NS = 1e12
+
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'ops'] as const
 const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel'] as const
 const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
@@ -87,13 +92,13 @@ export function parseTrace(json: unknown, source: string): Trace {
     const src = rank('src')
     const dst = rank('dst')
     if (src === dst) ri.fail(`expected a rank other than src (${src})`, 'dst')
-    const t: TraceOp = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1 }), deps: [] }
+    const t: TraceOp = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1, max: MAX_OP_BYTES }), deps: [] }
     if (!Array.isArray(op.deps) && op.deps !== undefined) ri.fail('expected an array of op ids', 'deps')
     t.deps = ((op.deps as unknown[] | undefined) ?? []).map((d, k): number => {
       if (typeof d !== 'number' || !Number.isInteger(d)) return ri.at('deps').fail(`expected an op id, got ${JSON.stringify(d)}`, k)
       return d
     })
-    const startNs = ri.number(op, 'startNs', { min: 0, optional: true })
+    const startNs = ri.number(op, 'startNs', { min: 0, max: MAX_START_NS, optional: true })
     if (startNs !== undefined) t.startNs = startNs
     const channel = ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
     if (channel !== undefined) t.channel = channel

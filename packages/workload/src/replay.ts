@@ -48,6 +48,19 @@ export function replay(fabric: Fabric, trace: Trace, source: string, limits: Rep
   return new Replayer(fabric, trace, source).run(limits)
 }
 
+/** PSNs are 32-bit: the packets of all messages on one queue pair must fit. */
+function checkPsnSpace(trace: Trace, hostOfRank: number[], mtuBytes: number, source: string): void {
+  const packets = new Map<string, number>()
+  trace.ops.forEach((op, i) => {
+    const key = `${hostOfRank[op.src]}/${hostOfRank[op.dst]}/${op.channel ?? 0}`
+    const n = (packets.get(key) ?? 0) + Math.ceil(op.bytes / mtuBytes)
+    if (n >= 2 ** 31) {
+      throw new InputError(source, `ops[${i}].bytes`, `the ops from rank ${op.src} to rank ${op.dst} on channel ${op.channel ?? 0} exceed 2^31 packets of ${mtuBytes} bytes (32-bit PSNs); split them over channels`)
+    }
+    packets.set(key, n)
+  })
+}
+
 class Replayer implements MessageListener, EventTarget {
   private readonly n: number
   private readonly startPs: Float64Array
@@ -69,6 +82,7 @@ class Replayer implements MessageListener, EventTarget {
     this.endPs = new Float64Array(this.n).fill(-1)
     this.waitingOn = new Int32Array(this.n)
     this.dependents = Array.from({ length: this.n }, () => [])
+    checkPsnSpace(trace, this.hostOfRank, fabric.mtuBytes, source)
     const index = new Map<number, number>()
     trace.ops.forEach((op, i) => index.set(op.id, i))
     trace.ops.forEach((op, i) => {
