@@ -62,7 +62,8 @@ export class Scheduler {
     this.target[id] = targetId
     this.kind[id] = kind
     this.arg[id] = arg
-    this.heap.push(id)
+    // add(), not push(...): push takes rest arguments and builds an array per call.
+    this.heap.add(id)
   }
 
   get pending(): number {
