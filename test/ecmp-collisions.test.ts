@@ -49,7 +49,7 @@ describe('ECMP collisions (n = 8 flows over 8 spines)', () => {
     }
   })
 
-  it('random spray + reorder lands in between: random queues with a one-BDP window leave links idle', () => {
+  it('random spray + reorder lands in between: coin-flip path choice leaves some uplinks idle while others queue', () => {
     const spray = normalizedGoodput(profile('ai-ethernet', { switch: { loadBalancing: 'spray' } }), 10)
     const mean = spray.reduce((s, r) => s + r.value, 0) / spray.length
     expect(mean).toBeGreaterThan(0.75)
