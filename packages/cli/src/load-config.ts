@@ -25,6 +25,8 @@ export function loadTopology(path: string): TopologyConfig {
 export const PROFILE_FLAGS = {
   lb: 'switch.loadBalancing',
   ecn: 'switch.ecn',
+  buffer: 'switch.buffer',
+  pfc: 'switch.pfc',
   nic: 'nic.reliability',
   cc: 'nic.congestionControl',
   'window-bdp': 'nic.windowBdp',
@@ -52,7 +54,14 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
       const [section, key] = fieldPath.split('.') as [string, string]
       const obj = json as Record<string, Record<string, unknown>>
       if (typeof obj[section] !== 'object' || obj[section] === null) obj[section] = {}
-      obj[section]![key] = fieldPath === 'switch.ecn' ? parseEcnFlag(String(value)) : value
+      obj[section]![key] =
+        fieldPath === 'switch.ecn'
+          ? parseEcnFlag(String(value))
+          : fieldPath === 'switch.pfc'
+            ? parsePfcFlag(String(value))
+            : fieldPath === 'switch.buffer'
+              ? parseBufferFlag(String(value))
+              : value
       byPath.set(fieldPath, `--${flag}`)
     }
   }
@@ -68,6 +77,24 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
     }
     throw e
   }
+}
+
+/** `--pfc off` or `--pfc XOFF_BYTES,XON_BYTES,HEADROOM_BYTES`. */
+function parsePfcFlag(v: string): unknown {
+  if (v === 'off') return null
+  const parts = v.split(',').map(Number)
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) {
+    throw new InputError('--pfc', '', `expected "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES, got ${JSON.stringify(v)}`)
+  }
+  return { xoffBytes: parts[0], xonBytes: parts[1], headroomBytes: parts[2] }
+}
+
+/** `--buffer static` or `--buffer shared:ALPHA`. */
+function parseBufferFlag(v: string): unknown {
+  if (v === 'static') return { model: 'static' }
+  const m = /^shared:([0-9.]+)$/.exec(v)
+  if (!m) throw new InputError('--buffer', '', `expected "static" or "shared:ALPHA", got ${JSON.stringify(v)}`)
+  return { model: 'shared', alpha: Number(m[1]) }
 }
 
 /** `--ecn off` or `--ecn KMIN_BYTES,KMAX_BYTES,PMAX`. */

@@ -23,6 +23,8 @@ const RUN_OPTIONS = {
   lb: { type: 'string', choices: LOAD_BALANCING_MODES, describe: 'override switch.loadBalancing' },
   nic: { type: 'string', choices: RELIABILITY_MODES, describe: 'override nic.reliability' },
   cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
+  buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA"' },
+  pfc: { type: 'string', describe: 'override switch.pfc: "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES' },
   ecn: { type: 'string', describe: 'override switch.ecn: "off" or KMIN_BYTES,KMAX_BYTES,PMAX' },
   'window-bdp': { type: 'number', describe: 'override nic.windowBdp' },
   'ack-every': { type: 'number', describe: 'override nic.ackEveryPackets' },

@@ -41,6 +41,8 @@ export class PacketPool {
   entropy: Int32Array
   sentPs: Float64Array
   next: Int32Array
+  /** Index, at the switch the packet is in, of the ingress link it came through (buffer and PFC accounting). */
+  ingress: Int32Array
 
   private freeHead = NONE
   private highWater = 0
@@ -61,6 +63,7 @@ export class PacketPool {
     this.entropy = new Int32Array(initialCapacity)
     this.sentPs = new Float64Array(initialCapacity)
     this.next = new Int32Array(initialCapacity)
+    this.ingress = new Int32Array(initialCapacity)
   }
 
   alloc(): PacketId {
@@ -102,6 +105,7 @@ export class PacketPool {
     this.entropy = growI32(this.entropy, cap)
     this.sentPs = growF64(this.sentPs, cap)
     this.next = growI32(this.next, cap)
+    this.ingress = growI32(this.ingress, cap)
     this.capacity = cap
   }
 }

@@ -9,7 +9,7 @@ function setup(bufferBytes: number) {
   const pool = new PacketPool(8)
   const arrivals: [PacketId, number][] = []
   const sink: PacketSink = { receive: (p) => arrivals.push([p, sched.nowPs]) }
-  const link = new Link(sched, 'l', 500_000)
+  const link = new Link(sched, pool, 'l', 500_000)
   link.next = sink
   const port = new EgressPort(sched, pool, { name: 'p', rateBps: 400e9, bufferBytes }, link)
   const packet = (bytes: number, kind: number = PacketKind.DATA) => {

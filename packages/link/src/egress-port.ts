@@ -10,8 +10,10 @@ import {
 } from '@aifab/core'
 import type { Link } from './link.ts'
 import type { RedMarker } from './red-marker.ts'
+import type { BufferPolicy } from './buffer-policy.ts'
 
-const TX_DONE = 0
+/** Event kinds a port handles: its own serialization end, and PFC PAUSE/RESUME arriving from downstream. */
+export const PortEvent = { TX_DONE: 0, PAUSE: 1, RESUME: 2 } as const
 const NONE = -1
 
 /**
@@ -26,19 +28,24 @@ export interface PacketSource {
 export interface EgressPortConfig {
   name: string
   rateBps: number
-  /** Byte limit of the queue (both classes together); arrivals beyond it are dropped (drop-tail). */
+  /** Byte limit of the queue (both classes together) when no BufferPolicy decides; arrivals beyond it are dropped (drop-tail). */
   bufferBytes: number
 }
 
 /**
  * An egress port: two strict-priority FIFO classes (control frames first, then
- * data), drop-tail on a byte-bounded buffer, RED ECN marking of data on
- * enqueue, and one packet serialized at a time onto its link. Only one
- * "transmission done" event is pending per busy port.
+ * data), drop-tail on a byte-bounded buffer (or whatever its BufferPolicy
+ * decides), RED ECN marking of data on enqueue, and one packet serialized at a
+ * time onto its link. Only one "transmission done" event is pending per busy
+ * port. A PFC PAUSE stops the data class (after the frame being sent); control
+ * frames keep flowing.
  */
 export class EgressPort implements PacketSink, EventTarget {
   source: PacketSource | null = null
   marker: RedMarker | null = null
+  buffer: BufferPolicy | null = null
+  /** Data class stopped by a PFC PAUSE from the device downstream. */
+  paused = false
 
   /** Bytes waiting in the queues (not counting the frame being serialized). */
   queuedBytes = 0
@@ -54,6 +61,10 @@ export class EgressPort implements PacketSink, EventTarget {
   ecnMarks = 0
   maxQueuedBytes = 0
   busyPs = 0
+  pausesReceived = 0
+  /** Time the data class spent paused (up to now, if still paused). */
+  pausedPs = 0
+  private pausedSincePs = 0
 
   private ctrlHead = NONE
   private ctrlTail = NONE
@@ -61,7 +72,7 @@ export class EgressPort implements PacketSink, EventTarget {
   private dataTail = NONE
   private inService = NONE
   private txStartPs = 0
-  private readonly targetId: number
+  readonly targetId: number
 
   constructor(
     private readonly sched: Scheduler,
@@ -70,6 +81,7 @@ export class EgressPort implements PacketSink, EventTarget {
     readonly link: Link,
   ) {
     this.targetId = sched.register(this)
+    link.from = this
   }
 
   get name(): string {
@@ -93,7 +105,7 @@ export class EgressPort implements PacketSink, EventTarget {
   receive(pkt: PacketId): void {
     const pool = this.pool
     const bytes = pool.wireBytes[pkt]!
-    if (this.queuedBytes + bytes > this.cfg.bufferBytes) {
+    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + bytes > this.cfg.bufferBytes) {
       this.drops++
       this.dropBytes += bytes
       pool.free(pkt)
@@ -124,7 +136,28 @@ export class EgressPort implements PacketSink, EventTarget {
     if (!this.busy) this.startNext()
   }
 
-  onEvent(_kind: number, _arg: number): void {
+  /** Paused time, counting a pause still in force at `nowPs`. */
+  pausedPsAt(nowPs: number): number {
+    return this.pausedPs + (this.paused ? nowPs - this.pausedSincePs : 0)
+  }
+
+  onEvent(kind: number, _arg: number): void {
+    if (kind === PortEvent.PAUSE) {
+      this.pausesReceived++
+      if (!this.paused) {
+        this.paused = true
+        this.pausedSincePs = this.sched.nowPs
+      }
+      return
+    }
+    if (kind === PortEvent.RESUME) {
+      if (this.paused) {
+        this.paused = false
+        this.pausedPs += this.sched.nowPs - this.pausedSincePs
+        if (!this.busy) this.startNext()
+      }
+      return
+    }
     const pkt = this.inService
     const bytes = this.inServiceBytes
     const pool = this.pool
@@ -146,10 +179,14 @@ export class EgressPort implements PacketSink, EventTarget {
       this.ctrlHead = pool.next[pkt]!
       if (this.ctrlHead === NONE) this.ctrlTail = NONE
       this.queuedBytes -= pool.wireBytes[pkt]!
+      if (this.buffer !== null) this.buffer.release(pkt, this)
+    } else if (this.paused) {
+      return
     } else if ((pkt = this.dataHead) !== NONE) {
       this.dataHead = pool.next[pkt]!
       if (this.dataHead === NONE) this.dataTail = NONE
       this.queuedBytes -= pool.wireBytes[pkt]!
+      if (this.buffer !== null) this.buffer.release(pkt, this)
     } else if (this.source === null || (pkt = this.source.pull()) === NONE) {
       return
     }
@@ -158,6 +195,6 @@ export class EgressPort implements PacketSink, EventTarget {
     this.inServiceBytes = bytes
     this.busy = true
     this.txStartPs = this.sched.nowPs
-    this.sched.schedule(this.sched.nowPs + serializationPs(bytes, this.cfg.rateBps), this.targetId, TX_DONE, 0)
+    this.sched.schedule(this.sched.nowPs + serializationPs(bytes, this.cfg.rateBps), this.targetId, PortEvent.TX_DONE, 0)
   }
 }

@@ -1,4 +1,5 @@
-import type { EventTarget, PacketId, PacketSink, Scheduler } from '@aifab/core'
+import type { EventTarget, PacketId, PacketPool, PacketSink, Scheduler } from '@aifab/core'
+import type { EgressPort } from './egress-port.ts'
 
 const ARRIVE = 0
 
@@ -10,6 +11,10 @@ const ARRIVE = 0
  */
 export class Link implements EventTarget {
   next: PacketSink | null = null
+  /** The egress port that feeds this link (set by the port): where a PAUSE for this link's traffic goes. */
+  from: EgressPort | null = null
+  /** This link's index among the ingress links of the switch it leads to; stamped on every packet it delivers. */
+  ingressIndex = 0
   /** Frames that entered this link (data and control): one packet-hop each. */
   packetsCarried = 0
   bytesCarried = 0
@@ -22,6 +27,7 @@ export class Link implements EventTarget {
 
   constructor(
     private readonly sched: Scheduler,
+    private readonly pool: PacketPool,
     readonly name: string,
     readonly delayPs: number,
   ) {
@@ -54,6 +60,7 @@ export class Link implements EventTarget {
     this.head = (this.head + 1) & mask
     this.count--
     if (this.count > 0) this.sched.schedule(this.ringTimePs[this.head]!, this.targetId, ARRIVE, 0)
+    this.pool.ingress[pkt] = this.ingressIndex
     this.next!.receive(pkt)
   }
 

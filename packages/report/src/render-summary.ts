@@ -48,6 +48,9 @@ export function renderSummary(reports: readonly Report[]): string {
   if (reports.some((r) => s(r).failedQueuePairs > 0)) row('queue pairs given up', (r) => String(s(r).failedQueuePairs))
   row('receiver discards', (r) => String(s(r).rxDiscards))
   row('ECN marks', (r) => String(s(r).ecnMarks))
+  if (reports.some((r) => r.profile.switch.pfc !== null)) {
+    row('PFC pauses / paused port time', (r) => (r.profile.switch.pfc === null ? 'off' : `${s(r).pfcPauses} / ${fmtTime(s(r).pfcPausedPs)}`))
+  }
   row('reorder window peak (pkts)', (r) => String(s(r).reorderWindowPeak))
   row('leaf uplink util mean / max', (r) => {
     const u = r.tiers.find((x) => x.tier === 'leaf-up')

@@ -55,6 +55,10 @@ export interface Summary {
   naksSent: number
   rxDiscards: number
   ecnMarks: number
+  pfcPauses: number
+  /** Sum over ports of the time their data class was paused by PFC. */
+  pfcPausedPs: number
+  pfcHeadroomOverflowDrops: number
   reorderWindowPeak: number
   packetHops: number
   events: number
@@ -68,7 +72,7 @@ export interface Report {
   trace: { name: string; file: string; sha256: string; ranks: number; ops: number; collective: CollectiveInfo | null }
   topology: TopologyConfig
   profile: FabricProfile
-  derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; hosts: number }
+  derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; pfcHeadroomNeededBytes: number; hosts: number }
   summary: Summary
   model: CostModel | null
   conservation: {
@@ -79,6 +83,9 @@ export interface Report {
     inNetwork: number
     /** Packets allocated in the pool when the run ended: must equal inNetwork (nothing leaked). */
     packetsLive: number
+    /** Bytes switch buffers account as held: must equal the bytes queued at switch ports. */
+    switchBufferedBytes: number
+    switchQueuedBytes: number
     ok: boolean
   }
   incompleteOps: { id: number; reason: string }[]
@@ -153,7 +160,10 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
 
   // Every frame a NIC injected was received by a NIC, dropped, or is still in the network.
   const inNetwork = c.framesQueued + c.framesOnWire
-  const conservationOk = c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork && c.packetsLive === inNetwork
+  const conservationOk =
+    c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork &&
+    c.packetsLive === inNetwork &&
+    c.switchBufferedBytes === c.switchQueuedBytes
 
   return {
     format: REPORT_FORMAT,
@@ -170,7 +180,13 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     },
     topology: fabric.topology,
     profile: fabric.profile,
-    derived: { lineRateBps, baseRttPs: fabric.baseRttPs, windowBytes: fabric.windowBytes, hosts: fabric.hosts },
+    derived: {
+      lineRateBps,
+      baseRttPs: fabric.baseRttPs,
+      windowBytes: fabric.windowBytes,
+      pfcHeadroomNeededBytes: fabric.pfcHeadroomNeededBytes,
+      hosts: fabric.hosts,
+    },
     summary: {
       completionTimePs: complete ? spanPs : null,
       algbwGbps,
@@ -188,6 +204,9 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       naksSent: c.naksSent,
       rxDiscards: c.rxDiscards,
       ecnMarks: c.ecnMarks,
+      pfcPauses: c.pfcPausesSent,
+      pfcPausedPs: c.pfcPausedPs,
+      pfcHeadroomOverflowDrops: c.pfcHeadroomOverflowDrops,
       reorderWindowPeak: c.reorderWindowPeak,
       packetHops: c.packetHops,
       events: result.events,
@@ -199,6 +218,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       drops: c.drops + c.unroutable,
       inNetwork,
       packetsLive: c.packetsLive,
+      switchBufferedBytes: c.switchBufferedBytes,
+      switchQueuedBytes: c.switchQueuedBytes,
       ok: conservationOk,
     },
     incompleteOps: incompleteOps(trace, result, c.failedQueuePairs),

@@ -9,7 +9,7 @@ function setup(mode: LoadBalancing, seed = 1) {
   const pool = new PacketPool()
   const sw = new Switch({ id: 0, name: 's', loadBalancing: mode, hashSeed: seed }, pool, new Rng(seed))
   const ports = Array.from({ length: 4 }, (_, i) => {
-    const link = new Link(sched, `l${i}`, 1000)
+    const link = new Link(sched, pool, `l${i}`, 1000)
     link.next = { receive: (p) => pool.free(p) }
     return new EgressPort(sched, pool, { name: `p${i}`, rateBps: 100e9, bufferBytes: 1 << 24 }, link)
   })

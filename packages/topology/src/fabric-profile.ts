@@ -16,6 +16,10 @@ export interface FabricProfile {
     loadBalancing: LoadBalancing
     /** RED ECN marking at switch egress queues; null turns marking off. */
     ecn: { kminBytes: number; kmaxBytes: number; pmax: number } | null
+    /** Static: each egress queue holds the topology's portBufferBytes. Shared: one pool per switch, each queue at most alpha x the free pool. */
+    buffer: { model: 'static' } | { model: 'shared'; alpha: number }
+    /** PFC on the data class per ingress link; null: lossy. */
+    pfc: { xoffBytes: number; xonBytes: number; headroomBytes: number } | null
   }
   nic: {
     reliability: ReliabilityMode
@@ -34,7 +38,8 @@ export interface FabricProfile {
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'ecn'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'ecn', 'buffer', 'pfc'] as const
+const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
 const NIC_FIELDS = [
   'reliability',
@@ -67,6 +72,27 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     if (kmaxBytes <= kminBytes) re.fail(`expected kmaxBytes > kminBytes (${kminBytes}), got ${kmaxBytes}`, 'kmaxBytes')
     ecn = { kminBytes, kmaxBytes, pmax: re.number(e, 'pmax', { min: 0, max: 1 }) }
   }
+  const rb = rs.at('buffer')
+  const b = rb.object(sw.buffer)
+  const model = rb.oneOf(b, 'model', ['static', 'shared'] as const)
+  let buffer: FabricProfile['switch']['buffer']
+  if (model === 'static') {
+    rb.onlyKeys(b, ['model'])
+    buffer = { model }
+  } else {
+    rb.onlyKeys(b, ['model', 'alpha'])
+    buffer = { model, alpha: rb.number(b, 'alpha', { min: 1 / 64, max: 64 }) }
+  }
+  let pfc: FabricProfile['switch']['pfc'] = null
+  if (sw.pfc !== null && sw.pfc !== undefined) {
+    const rp = rs.at('pfc')
+    const p = rp.object(sw.pfc)
+    rp.onlyKeys(p, PFC_FIELDS)
+    const xoffBytes = rp.number(p, 'xoffBytes', { integer: true, min: 1 })
+    const xonBytes = rp.number(p, 'xonBytes', { integer: true, min: 0 })
+    if (xonBytes >= xoffBytes) rp.fail(`expected xonBytes < xoffBytes (${xoffBytes}), got ${xonBytes}`, 'xonBytes')
+    pfc = { xoffBytes, xonBytes, headroomBytes: rp.number(p, 'headroomBytes', { integer: true, min: 0 }) }
+  }
 
   const rn = r.at('nic')
   const nic = rn.object(o.nic)
@@ -76,7 +102,7 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     format: 'aifab.profile',
     version: 1,
     name,
-    switch: { loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES), ecn },
+    switch: { loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES), ecn, buffer, pfc },
     nic: {
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
       congestionControl: rn.oneOf(nic, 'congestionControl', ['none'] as const),

@@ -1,4 +1,5 @@
 import { ACK_WIRE_BYTES, dataWireBytes, psFromNs, serializationPs } from '@aifab/core'
+import { PFC_FRAME_WIRE_BYTES } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { PathHop } from './fabric.ts'
 import type { TopologyConfig } from './topology-config.ts'
@@ -9,6 +10,8 @@ export interface FabricTiming {
   baseRttPs: number
   /** The fixed in-flight window of a queue pair, in packets. */
   windowPackets: number
+  /** PFC headroom an ingress needs (REFERENCE.md): what arrives between sending a PAUSE and the sender stopping, on the fastest link. */
+  pfcHeadroomNeededBytes: number
   /** The links of a path between hosts under the same leaf, and under different leaves. */
   intraLeafPath: PathHop[]
   interLeafPath: PathHop[]
@@ -30,5 +33,9 @@ export function fabricTiming(topo: TopologyConfig, nic: FabricProfile['nic']): F
   // windowBdp x (packets the host link sends in one base RTT), plus the packets
   // an ACK waits for when ACKs are coalesced.
   const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, hostRateBps))
-  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, intraLeafPath, interLeafPath }
+  // 2 x delay x rate (the wire before and after the PAUSE), one maximum frame
+  // being sent when the PAUSE arrives and one being received, and the PAUSE itself.
+  const fastestBps = Math.max(hostRateBps, fabricHop.rateBps)
+  const pfcHeadroomNeededBytes = Math.ceil((2 * delayPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
+  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, intraLeafPath, interLeafPath }
 }

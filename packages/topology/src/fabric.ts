@@ -1,7 +1,7 @@
 import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
 import type { EgressPort, Link } from '@aifab/link'
 import { FixedWindow, QueuePair, type Nic } from '@aifab/nic'
-import type { Switch } from '@aifab/switch'
+import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
@@ -33,6 +33,15 @@ export interface FabricCounters {
   rxDiscards: number
   rxDuplicates: number
   ecnMarks: number
+  pfcPausesSent: number
+  pfcResumesSent: number
+  /** Data frames dropped because an ingress overflowed XOFF + PFC headroom. */
+  pfcHeadroomOverflowDrops: number
+  /** Sum over ports of the time their data class was paused. */
+  pfcPausedPs: number
+  /** Bytes the switch buffers account as held, and bytes actually queued at switch ports (equal unless accounting leaks). */
+  switchBufferedBytes: number
+  switchQueuedBytes: number
   reorderWindowPeak: number
   /** Frames crossing one link, summed over links: one packet-hop each. */
   packetHops: number
@@ -52,6 +61,8 @@ export class Fabric {
   readonly rng: RngFactory
   readonly nics: Nic[] = []
   readonly switches: Switch[] = []
+  /** One per switch, in the same order. */
+  readonly buffers: SwitchBuffer[] = []
   readonly ports: EgressPort[] = []
   readonly portTiers: PortTier[] = []
   readonly links: Link[] = []
@@ -60,6 +71,7 @@ export class Fabric {
   baseRttPs = 0
   /** Fixed window per queue pair, payload bytes. */
   windowBytes = 0
+  pfcHeadroomNeededBytes = 0
 
   private readonly qpByKey = new Map<string, QueuePair>()
   /** The links a packet from `src` to `dst` crosses, set by the builder. */
@@ -129,6 +141,12 @@ export class Fabric {
       rxDiscards: 0,
       rxDuplicates: 0,
       ecnMarks: 0,
+      pfcPausesSent: 0,
+      pfcResumesSent: 0,
+      pfcHeadroomOverflowDrops: 0,
+      pfcPausedPs: 0,
+      switchBufferedBytes: 0,
+      switchQueuedBytes: 0,
       reorderWindowPeak: 0,
       packetHops: 0,
       framesQueued: 0,
@@ -148,10 +166,19 @@ export class Fabric {
       c.rxDuplicates += n.rxDuplicates
       if (n.reorderWindowPeak > c.reorderWindowPeak) c.reorderWindowPeak = n.reorderWindowPeak
     }
+    const now = this.sched.nowPs
     for (const p of this.ports) {
       c.drops += p.drops
       c.ecnMarks += p.ecnMarks
       c.framesQueued += p.heldPackets
+      c.pfcPausedPs += p.pausedPsAt(now)
+      if (p.buffer !== null) c.switchQueuedBytes += p.queuedBytes
+    }
+    for (const b of this.buffers) {
+      c.pfcPausesSent += b.pausesSent
+      c.pfcResumesSent += b.resumesSent
+      c.pfcHeadroomOverflowDrops += b.headroomOverflowDrops
+      c.switchBufferedBytes += b.usedBytes
     }
     for (const s of this.switches) c.unroutable += s.unroutable
     for (const l of this.links) {

@@ -19,7 +19,7 @@ const profile: FabricProfile = {
   format: 'aifab.profile',
   version: 1,
   name: 't',
-  switch: { loadBalancing: 'ecmp', ecn: null },
+  switch: { loadBalancing: 'ecmp', ecn: null, buffer: { model: 'static' }, pfc: null },
   nic: {
     reliability: 'go-back-n',
     congestionControl: 'none',

@@ -1,7 +1,7 @@
 import { psFromNs, psFromUs, type PacketSink } from '@aifab/core'
 import { EgressPort, Link, RedMarker } from '@aifab/link'
 import { Nic, type NicConfig } from '@aifab/nic'
-import { Switch } from '@aifab/switch'
+import { Switch, SwitchBuffer, type SwitchBufferConfig } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import { Fabric, type PortTier } from './fabric.ts'
 import { fabricTiming } from './fabric-timing.ts'
@@ -25,6 +25,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   f.pathOf = (src, dst) => (leafOf(src) === leafOf(dst) ? timing.intraLeafPath : timing.interLeafPath)
   f.baseRttPs = timing.baseRttPs
   f.windowBytes = timing.windowPackets * topo.mtuBytes
+  f.pfcHeadroomNeededBytes = timing.pfcHeadroomNeededBytes
   const nicProfile = profile.nic
 
   const nicCfg: NicConfig = {
@@ -40,9 +41,15 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     reorderNackThresholdPackets: nicProfile.reorderNackThresholdPackets,
   }
 
+  // Links into each switch, in the order their ingress indices are given.
+  const ingressOf = new Map<PacketSink, Link[]>()
   const port = (name: string, tier: PortTier, rateBps: number, bufferBytes: number, to: PacketSink, ecn: boolean) => {
-    const link = new Link(sched, name, delayPs)
+    const link = new Link(sched, pool, name, delayPs)
     link.next = to
+    const into = ingressOf.get(to) ?? []
+    link.ingressIndex = into.length
+    into.push(link)
+    ingressOf.set(to, into)
     const p = new EgressPort(sched, pool, { name, rateBps, bufferBytes }, link)
     if (ecn && profile.switch.ecn) p.marker = new RedMarker(profile.switch.ecn, f.rng.stream(`port/${name}/red`))
     f.ports.push(p)
@@ -83,6 +90,12 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     }
   }
 
+  for (const sw of f.switches) {
+    const buffer = new SwitchBuffer(sched, pool, switchBufferConfig(topo, profile, sw.ports.length), ingressOf.get(sw) ?? [])
+    for (const p of sw.ports) p.buffer = buffer
+    f.buffers.push(buffer)
+  }
+
   const uplinks = Array.from({ length: topo.spines }, (_, s) => topo.hostsPerLeaf + s)
   for (let l = 0; l < topo.leaves; l++) {
     leaves[l]!.setRoutes(
@@ -91,4 +104,16 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   }
   for (const sp of spines) sp.setRoutes(Array.from({ length: hosts }, (_, h) => [leafOf(h)]))
   return f
+}
+
+/** A switch's buffer: the profile's model and PFC over the topology's sizes. */
+function switchBufferConfig(topo: LeafSpineConfig, profile: FabricProfile, ports: number): SwitchBufferConfig {
+  const b = profile.switch.buffer
+  return {
+    model: b.model,
+    portBufferBytes: topo.portBufferBytes,
+    totalBytes: topo.sharedBufferBytes ?? ports * topo.portBufferBytes,
+    alpha: b.model === 'shared' ? b.alpha : 1,
+    pfc: profile.switch.pfc,
+  }
 }

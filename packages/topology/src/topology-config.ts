@@ -12,8 +12,10 @@ export interface LeafSpineConfig {
   linkDelayNs: number
   /** Payload bytes per packet; headers come on top on the wire. */
   mtuBytes: number
-  /** Byte limit of each switch egress queue (drop-tail beyond it). */
+  /** Byte limit of each switch egress queue under the static buffer model (drop-tail beyond it). */
   portBufferBytes: number
+  /** Size of each switch's shared buffer pool; default: ports x portBufferBytes. */
+  sharedBufferBytes?: number
 }
 
 export type TopologyConfig = LeafSpineConfig
@@ -30,6 +32,7 @@ const LEAF_SPINE_FIELDS = [
   'linkDelayNs',
   'mtuBytes',
   'portBufferBytes',
+  'sharedBufferBytes',
 ] as const
 
 /** Validates a parsed topology JSON; errors name `source` and the field. */
@@ -49,6 +52,8 @@ export function parseTopology(json: unknown, source: string): TopologyConfig {
     mtuBytes: r.number(o, 'mtuBytes', { integer: true, min: 64, max: 65536 }),
     portBufferBytes: r.number(o, 'portBufferBytes', { integer: true, min: 1 }),
   }
+  const shared = r.number(o, 'sharedBufferBytes', { integer: true, min: 1, optional: true })
+  if (shared !== undefined) t.sharedBufferBytes = shared
   if (t.leaves * t.hostsPerLeaf > MAX_HOSTS) r.fail(`expected leaves x hostsPerLeaf <= ${MAX_HOSTS}, got ${t.leaves * t.hostsPerLeaf}`, 'hostsPerLeaf')
   // A buffer that cannot hold one full frame drops every data packet forever.
   const frame = dataWireBytes(t.mtuBytes, true)

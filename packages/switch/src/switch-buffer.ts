@@ -1,0 +1,106 @@
+import { PacketKind, serializationPs, type PacketId, type PacketPool, type Scheduler } from '@aifab/core'
+import { PortEvent, type BufferPolicy, type EgressPort, type Link } from '@aifab/link'
+
+/** PFC (802.1Qbb) on the data class, per ingress link (REFERENCE.md, PFC). */
+export interface PfcConfig {
+  /** Bytes buffered from one ingress above which a PAUSE goes upstream. */
+  xoffBytes: number
+  /** Bytes below which a RESUME follows. */
+  xonBytes: number
+  /** Extra bytes per ingress that absorb what was already on the wire when the PAUSE left. */
+  headroomBytes: number
+}
+
+export interface SwitchBufferConfig {
+  /** `static`: each egress queue holds at most portBufferBytes. `shared`: one pool, each queue at most alpha x the free pool. */
+  model: 'static' | 'shared'
+  portBufferBytes: number
+  /** Size of the pool (shared), or the switch's total (static: ports x portBufferBytes). */
+  totalBytes: number
+  alpha: number
+  pfc: PfcConfig | null
+}
+
+/** A PAUSE or RESUME frame: 64 bytes plus preamble and gap. */
+export const PFC_FRAME_WIRE_BYTES = 84
+
+/**
+ * A switch's buffer: admission for every egress queue (static per-port limit
+ * or a shared pool with a dynamic threshold) and, with PFC, per-ingress
+ * accounting that pauses the upstream port above XOFF and resumes it below XON.
+ * With PFC, data is admitted against its ingress allowance (XOFF + headroom):
+ * lossless traffic is never dropped at egress; what overflows the headroom is
+ * dropped and counted, so a mis-sized headroom shows.
+ */
+export class SwitchBuffer implements BufferPolicy {
+  usedBytes = 0
+  maxUsedBytes = 0
+  pausesSent = 0
+  resumesSent = 0
+  /** Data frames dropped because their ingress exceeded XOFF + headroom. */
+  headroomOverflowDrops = 0
+  headroomOverflowBytes = 0
+
+  readonly ingressBytes: Float64Array
+  private readonly pausedUpstream: Uint8Array
+
+  constructor(
+    private readonly sched: Scheduler,
+    private readonly pool: PacketPool,
+    readonly cfg: SwitchBufferConfig,
+    /** The switch's ingress links, by the index each stamps on its packets. */
+    private readonly ingressLinks: readonly Link[],
+  ) {
+    this.ingressBytes = new Float64Array(ingressLinks.length)
+    this.pausedUpstream = new Uint8Array(ingressLinks.length)
+  }
+
+  admit(pkt: PacketId, port: EgressPort): boolean {
+    const pool = this.pool
+    const bytes = pool.wireBytes[pkt]!
+    const ing = pool.ingress[pkt]!
+    const cfg = this.cfg
+    if (this.usedBytes + bytes > cfg.totalBytes) return false
+    const pfc = cfg.pfc
+    if (pfc !== null && pool.kind[pkt] === PacketKind.DATA) {
+      if (this.ingressBytes[ing]! + bytes > pfc.xoffBytes + pfc.headroomBytes) {
+        this.headroomOverflowDrops++
+        this.headroomOverflowBytes += bytes
+        return false
+      }
+    } else if (cfg.model === 'static') {
+      if (port.queuedBytes + bytes > cfg.portBufferBytes) return false
+    } else if (port.queuedBytes + bytes > cfg.alpha * (cfg.totalBytes - this.usedBytes)) {
+      return false
+    }
+    this.usedBytes += bytes
+    if (this.usedBytes > this.maxUsedBytes) this.maxUsedBytes = this.usedBytes
+    const held = (this.ingressBytes[ing]! += bytes)
+    if (pfc !== null && held > pfc.xoffBytes && this.pausedUpstream[ing] === 0) this.signal(ing, PortEvent.PAUSE)
+    return true
+  }
+
+  release(pkt: PacketId, _port: EgressPort): void {
+    const bytes = this.pool.wireBytes[pkt]!
+    const ing = this.pool.ingress[pkt]!
+    this.usedBytes -= bytes
+    const held = (this.ingressBytes[ing]! -= bytes)
+    const pfc = this.cfg.pfc
+    if (pfc !== null && this.pausedUpstream[ing] === 1 && held < pfc.xonBytes) this.signal(ing, PortEvent.RESUME)
+  }
+
+  /**
+   * Sends a PAUSE or RESUME to the port feeding ingress `ing`: it arrives after
+   * its own serialization and the link's propagation delay. (The frame is not
+   * queued behind data on the reverse link: MAC control frames go first.)
+   */
+  private signal(ing: number, kind: number): void {
+    const link = this.ingressLinks[ing]!
+    const upstream = link.from!
+    this.pausedUpstream[ing] = kind === PortEvent.PAUSE ? 1 : 0
+    if (kind === PortEvent.PAUSE) this.pausesSent++
+    else this.resumesSent++
+    const at = this.sched.nowPs + serializationPs(PFC_FRAME_WIRE_BYTES, upstream.cfg.rateBps) + link.delayPs
+    this.sched.schedule(at, upstream.targetId, kind, 0)
+  }
+}
