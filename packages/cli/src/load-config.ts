@@ -27,6 +27,9 @@ export const PROFILE_FLAGS = {
   ecn: 'switch.ecn',
   buffer: 'switch.buffer',
   pfc: 'switch.pfc',
+  'switch-latency-ns': 'switch.forwardingLatencyNs',
+  'cut-through': 'switch.cutThrough',
+  'nic-delay-ns': 'nic.processingDelayNs',
   nic: 'nic.reliability',
   cc: 'nic.congestionControl',
   'window-bdp': 'nic.windowBdp',
@@ -54,14 +57,8 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
       const [section, key] = fieldPath.split('.') as [string, string]
       const obj = json as Record<string, Record<string, unknown>>
       if (typeof obj[section] !== 'object' || obj[section] === null) obj[section] = {}
-      obj[section]![key] =
-        fieldPath === 'switch.ecn'
-          ? parseEcnFlag(String(value))
-          : fieldPath === 'switch.pfc'
-            ? parsePfcFlag(String(value))
-            : fieldPath === 'switch.buffer'
-              ? parseBufferFlag(String(value))
-              : value
+      const parse = STRUCTURED_FLAGS[flag]
+      obj[section]![key] = parse ? parse(String(value)) : value
       byPath.set(fieldPath, `--${flag}`)
     }
   }
@@ -77,6 +74,14 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
     }
     throw e
   }
+}
+
+/** Flags whose text becomes a JSON value other than a plain number or string. */
+const STRUCTURED_FLAGS: Partial<Record<string, (v: string) => unknown>> = {
+  ecn: parseEcnFlag,
+  pfc: parsePfcFlag,
+  buffer: parseBufferFlag,
+  'cut-through': (v) => v === 'true',
 }
 
 /** `--pfc off` or `--pfc XOFF_BYTES,XON_BYTES,HEADROOM_BYTES`. */

@@ -77,6 +77,12 @@ export class FieldReader {
     return v
   }
 
+  boolean(obj: Record<string, unknown>, key: string): boolean {
+    const v = obj[key]
+    if (typeof v !== 'boolean') this.fail(`expected true or false, got ${describe(v)}`, key)
+    return v
+  }
+
   oneOf<T extends string>(obj: Record<string, unknown>, key: string, values: readonly T[]): T {
     const v = obj[key]
     if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`expected one of ${values.join(', ')}, got ${describe(v)}`, key)

@@ -14,6 +14,12 @@ export const IB_RETH_BYTES = 16
 /** ACK extended transport header, on ACK and NAK frames. */
 export const IB_AETH_BYTES = 4
 
+/**
+ * What a cut-through switch must have received before it can forward: the
+ * preamble and the first 64 bytes of the frame (Ethernet, IP, UDP headers).
+ */
+export const CUT_THROUGH_HEADER_BYTES = 8 + 64
+
 /** Everything a data packet carries besides its payload: 82 bytes. */
 export const DATA_OVERHEAD_BYTES =
   PREAMBLE_AND_GAP_BYTES +

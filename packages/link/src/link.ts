@@ -1,10 +1,11 @@
-import type { EventTarget, PacketId, PacketPool, PacketSink, Scheduler } from '@aifab/core'
+import { CUT_THROUGH_HEADER_BYTES, serializationPs, type EventTarget, type PacketId, type PacketPool, type PacketSink, type Scheduler } from '@aifab/core'
 import type { EgressPort } from './egress-port.ts'
 
 const ARRIVE = 0
 
 /**
- * The propagation pipe of a link. A link is a FIFO with a constant delay, so
+ * The propagation pipe of a link, including the fixed latency of the device it
+ * leads into (a switch's forwarding pipeline, a NIC's processing). A link is a FIFO with a constant delay, so
  * packets leave in the order they entered: they wait in a ring buffer and only
  * the head's arrival is scheduled. The heap holds one event per busy link, not
  * one per packet in flight.
@@ -15,6 +16,12 @@ export class Link implements EventTarget {
   from: EgressPort | null = null
   /** This link's index among the ingress links of the switch it leads to; stamped on every packet it delivers. */
   ingressIndex = 0
+  /**
+   * The device at the far end forwards a frame once its headers are in (cut
+   * through) rather than after its last bit: the frame is handed over the
+   * serialization time of everything after the headers earlier.
+   */
+  cutThrough = false
   /** Frames that entered this link (data and control): one packet-hop each. */
   packetsCarried = 0
   bytesCarried = 0
@@ -46,7 +53,8 @@ export class Link implements EventTarget {
     this.packetsCarried++
     this.bytesCarried += wireBytes
     if (this.count === this.ringPkt.length) this.grow()
-    const at = this.sched.nowPs + this.delayPs
+    let at = this.sched.nowPs + this.delayPs
+    if (this.cutThrough && wireBytes > CUT_THROUGH_HEADER_BYTES) at -= serializationPs(wireBytes - CUT_THROUGH_HEADER_BYTES, this.from!.cfg.rateBps)
     const slot = (this.head + this.count) & (this.ringPkt.length - 1)
     this.ringPkt[slot] = pkt
     this.ringTimePs[slot] = at

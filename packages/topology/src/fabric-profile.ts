@@ -20,8 +20,14 @@ export interface FabricProfile {
     buffer: { model: 'static' } | { model: 'shared'; alpha: number }
     /** PFC on the data class per ingress link; null: lossy. */
     pfc: { xoffBytes: number; xonBytes: number; headroomBytes: number } | null
+    /** Fixed latency of a switch's forwarding pipeline, on top of serialization. */
+    forwardingLatencyNs: number
+    /** Forward once the headers are in instead of after the last bit (store-and-forward). */
+    cutThrough: boolean
   }
   nic: {
+    /** Fixed latency of a NIC's receive pipeline (data and ACKs). */
+    processingDelayNs: number
     reliability: ReliabilityMode
     /** Congestion control; only `none` (a fixed window) exists so far. */
     congestionControl: 'none'
@@ -38,10 +44,11 @@ export interface FabricProfile {
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'ecn', 'buffer', 'pfc'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'ecn', 'buffer', 'pfc', 'forwardingLatencyNs', 'cutThrough'] as const
 const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
 const NIC_FIELDS = [
+  'processingDelayNs',
   'reliability',
   'congestionControl',
   'windowBdp',
@@ -102,8 +109,16 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     format: 'aifab.profile',
     version: 1,
     name,
-    switch: { loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES), ecn, buffer, pfc },
+    switch: {
+      loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES),
+      ecn,
+      buffer,
+      pfc,
+      forwardingLatencyNs: rs.number(sw, 'forwardingLatencyNs', { min: 0, max: 1e6 }),
+      cutThrough: rs.boolean(sw, 'cutThrough'),
+    },
     nic: {
+      processingDelayNs: rn.number(nic, 'processingDelayNs', { min: 0, max: 1e6 }),
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
       congestionControl: rn.oneOf(nic, 'congestionControl', ['none'] as const),
       windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),
@@ -130,7 +145,7 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
   if (p.switch.ecn && p.switch.ecn.kmaxBytes > t.portBufferBytes / 2) {
     fail('switch.ecn.kmaxBytes', `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`)
   }
-  const timing = fabricTiming(t, p.nic)
+  const timing = fabricTiming(t, p)
   const rttUs = usFromPs(timing.baseRttPs)
   if (p.nic.rtoUs < rttUs) {
     fail('nic.rtoUs', `expected at least the base round trip of this topology (${rttUs.toFixed(3)} us), got ${p.nic.rtoUs}`)

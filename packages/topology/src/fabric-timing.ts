@@ -1,10 +1,10 @@
-import { ACK_WIRE_BYTES, dataWireBytes, psFromNs, serializationPs } from '@aifab/core'
+import { ACK_WIRE_BYTES, CUT_THROUGH_HEADER_BYTES, dataWireBytes, psFromNs, serializationPs } from '@aifab/core'
 import { PFC_FRAME_WIRE_BYTES } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { PathHop } from './fabric.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
-/** Latencies a fabric's shape implies, with empty queues. */
+/** Latencies a fabric's shape and devices imply, with empty queues. */
 export interface FabricTiming {
   /** Round trip of an MTU packet and its ACK over the longest path. */
   baseRttPs: number
@@ -12,30 +12,51 @@ export interface FabricTiming {
   windowPackets: number
   /** PFC headroom an ingress needs (REFERENCE.md): what arrives between sending a PAUSE and the sender stopping, on the fastest link. */
   pfcHeadroomNeededBytes: number
-  /** The links of a path between hosts under the same leaf, and under different leaves. */
+  /** The hops of a path between hosts under the same leaf, and under different leaves. */
   intraLeafPath: PathHop[]
   interLeafPath: PathHop[]
+  /** The four kinds of hop: host to leaf, leaf to spine, spine to leaf, leaf to host. */
+  hops: { hostUp: PathHop; leafUp: PathHop; spineDown: PathHop; hostDown: PathHop }
 }
 
-export function fabricTiming(topo: TopologyConfig, nic: FabricProfile['nic']): FabricTiming {
+/**
+ * Time from the first bit of a `frameBytes` frame leaving the source to its
+ * last bit reaching the destination NIC: every hop's delay (link and the device
+ * it enters), and every hop's serialization of the whole frame, except that a
+ * cut-through switch passes it on after the headers.
+ */
+export function oneWayPs(path: readonly PathHop[], frameBytes: number): number {
+  let ps = 0
+  for (const h of path) ps += h.delayPs + serializationPs(h.cutThrough ? Math.min(frameBytes, CUT_THROUGH_HEADER_BYTES) : frameBytes, h.rateBps)
+  return ps
+}
+
+export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 'switch' | 'nic'>): FabricTiming {
+  const nic = profile.nic
   const hostRateBps = topo.hostLinkGbps * 1e9
-  const delayPs = psFromNs(topo.linkDelayNs)
-  const hostHop: PathHop = { rateBps: hostRateBps, delayPs }
-  const fabricHop: PathHop = { rateBps: topo.fabricLinkGbps * 1e9, delayPs }
-  const intraLeafPath = [hostHop, hostHop]
-  const interLeafPath = [hostHop, fabricHop, fabricHop, hostHop]
+  const fabricRateBps = topo.fabricLinkGbps * 1e9
+  const linkDelayPs = psFromNs(topo.linkDelayNs)
+  const intoSwitch = linkDelayPs + psFromNs(profile.switch.forwardingLatencyNs)
+  // A cut-through switch can only start sending before the frame is in when no
+  // egress it may forward to is faster than the ingress (else it would run dry):
+  // otherwise it stores and forwards, as real switches do.
+  const cut = profile.switch.cutThrough
+  const hostUp: PathHop = { rateBps: hostRateBps, delayPs: intoSwitch, cutThrough: cut && hostRateBps >= fabricRateBps }
+  const leafUp: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut }
+  const spineDown: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut && fabricRateBps >= hostRateBps }
+  const hostDown: PathHop = { rateBps: hostRateBps, delayPs: linkDelayPs + psFromNs(nic.processingDelayNs), cutThrough: false }
+  const intraLeafPath = [hostUp, hostDown]
+  const interLeafPath = [hostUp, leafUp, spineDown, hostDown]
   const longest = topo.leaves > 1 ? interLeafPath : intraLeafPath
   const frameBytes = dataWireBytes(topo.mtuBytes, false)
-  const baseRttPs = longest.reduce(
-    (ps, h) => ps + 2 * h.delayPs + serializationPs(frameBytes, h.rateBps) + serializationPs(ACK_WIRE_BYTES, h.rateBps),
-    0,
-  )
+  // Paths are symmetric: the ACK crosses the same kinds of hops back.
+  const baseRttPs = oneWayPs(longest, frameBytes) + oneWayPs(longest, ACK_WIRE_BYTES)
   // windowBdp x (packets the host link sends in one base RTT), plus the packets
   // an ACK waits for when ACKs are coalesced.
   const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, hostRateBps))
   // 2 x delay x rate (the wire before and after the PAUSE), one maximum frame
   // being sent when the PAUSE arrives and one being received, and the PAUSE itself.
-  const fastestBps = Math.max(hostRateBps, fabricHop.rateBps)
-  const pfcHeadroomNeededBytes = Math.ceil((2 * delayPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
-  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, intraLeafPath, interLeafPath }
+  const fastestBps = Math.max(hostRateBps, fabricRateBps)
+  const pfcHeadroomNeededBytes = Math.ceil((2 * linkDelayPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
+  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, intraLeafPath, interLeafPath, hops: { hostUp, leafUp, spineDown, hostDown } }
 }

@@ -4,15 +4,19 @@ import { FixedWindow, QueuePair, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { TopologyConfig } from './topology-config.ts'
+import { oneWayPs } from './fabric-timing.ts'
 
 /** Where a port sits, for per-tier reports: host uplink, leaf uplink, spine downlink, leaf downlink. */
 export const PORT_TIERS = ['host-up', 'leaf-up', 'spine-down', 'leaf-down'] as const
 export type PortTier = (typeof PORT_TIERS)[number]
 
-/** One link of a path, for latency models. */
+/** One hop of a path, for latency models. */
 export interface PathHop {
   rateBps: number
+  /** Propagation plus the fixed latency of the device the hop enters. */
   delayPs: number
+  /** The device the hop enters forwards after the headers, not the whole frame. */
+  cutThrough: boolean
 }
 
 /** Totals over the whole fabric, for reports and the conservation check. */
@@ -113,17 +117,14 @@ export class Fabric {
 
   /**
    * The alpha of the alpha-beta cost model for a message from `src` to `dst`:
-   * propagation on every link plus store-and-forward of one MTU packet at every
-   * hop after the first (the first hop's serialization is part of S/B).
+   * the one-way latency of an MTU packet less its first serialization (which
+   * S/B already counts): delays of links and devices, and store-and-forward
+   * (or cut-through) at every later hop.
    */
   alphaPs(src: number, dst: number): number {
     const frame = dataWireBytes(this.mtuBytes, false)
-    let ps = 0
     const path = this.pathOf(src, dst)
-    path.forEach((h, i) => {
-      ps += h.delayPs + (i > 0 ? serializationPs(frame, h.rateBps) : 0)
-    })
-    return ps
+    return oneWayPs(path, frame) - serializationPs(frame, path[0]!.rateBps)
   }
 
   counters(): FabricCounters {

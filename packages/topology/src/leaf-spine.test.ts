@@ -1,4 +1,5 @@
-import { ACK_WIRE_BYTES, dataWireBytes, serializationPs } from '@aifab/core'
+import { ACK_WIRE_BYTES, CUT_THROUGH_HEADER_BYTES, dataWireBytes, serializationPs } from '@aifab/core'
+import { QueuePair } from '@aifab/nic'
 import { describe, expect, it } from 'vitest'
 import type { FabricProfile } from './fabric-profile.ts'
 import { buildLeafSpine } from './leaf-spine.ts'
@@ -19,8 +20,9 @@ const profile: FabricProfile = {
   format: 'aifab.profile',
   version: 1,
   name: 't',
-  switch: { loadBalancing: 'ecmp', ecn: null, buffer: { model: 'static' }, pfc: null },
+  switch: { loadBalancing: 'ecmp', ecn: null, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
   nic: {
+    processingDelayNs: 0,
     reliability: 'go-back-n',
     congestionControl: 'none',
     windowBdp: 1,
@@ -62,5 +64,29 @@ describe('leaf-spine builder', () => {
     expect(f.alphaPs(0, 4)).toBe(4 * 1_000_000 + 2 * dFab + d)
     expect(f.alphaPs(0, 1)).toBe(2 * 1_000_000 + d)
     expect(f.windowBytes).toBe(Math.ceil(f.baseRttPs / d) * 4096)
+  })
+
+  it('delivers one packet exactly when the latency model says, store-and-forward or cut-through', () => {
+    for (const cutThrough of [false, true]) {
+      const p: FabricProfile = {
+        ...profile,
+        switch: { ...profile.switch, forwardingLatencyNs: 300, cutThrough },
+        nic: { ...profile.nic, processingDelayNs: 100 },
+      }
+      const fab = buildLeafSpine(topo, p, 1)
+      let deliveredPs = -1
+      fab.nics[4]!.listener = { messageDelivered: () => (deliveredPs = fab.sched.nowPs) }
+      const qp = fab.openQp(0, 4, 0)
+      fab.nics[0]!.post(qp, 0, 1000)
+      fab.sched.run()
+      const frame = dataWireBytes(1000, true)
+      const hdr = (rate: number) => serializationPs(cutThrough ? CUT_THROUGH_HEADER_BYTES : frame, rate)
+      // host -> leaf (100G) -> spine (200G) -> leaf (200G) -> host (100G): four link delays,
+      // three switch latencies, the NIC's processing, and the serializations. The leaf
+      // cannot cut a 100G frame through to a 200G uplink: it stores and forwards it.
+      const expected = 4 * 1_000_000 + 3 * 300_000 + 100_000 + serializationPs(frame, 100e9) + 2 * hdr(200e9) + serializationPs(frame, 100e9)
+      expect(deliveredPs).toBe(expected)
+      expect(qp).toBeInstanceOf(QueuePair)
+    }
   })
 })

@@ -3,7 +3,7 @@ import { EgressPort, Link, RedMarker } from '@aifab/link'
 import { Nic, type NicConfig } from '@aifab/nic'
 import { Switch, SwitchBuffer, type SwitchBufferConfig } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
-import { Fabric, type PortTier } from './fabric.ts'
+import { Fabric, type PathHop, type PortTier } from './fabric.ts'
 import { fabricTiming } from './fabric-timing.ts'
 import type { LeafSpineConfig } from './topology-config.ts'
 
@@ -15,13 +15,11 @@ import type { LeafSpineConfig } from './topology-config.ts'
 export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, seed: number): Fabric {
   const f = new Fabric(topo, profile, seed)
   const { sched, pool } = f
-  const hostRateBps = topo.hostLinkGbps * 1e9
-  const fabricRateBps = topo.fabricLinkGbps * 1e9
-  const delayPs = psFromNs(topo.linkDelayNs)
   const hosts = topo.leaves * topo.hostsPerLeaf
   const leafOf = (h: number) => Math.floor(h / topo.hostsPerLeaf)
 
-  const timing = fabricTiming(topo, profile.nic)
+  const timing = fabricTiming(topo, profile)
+  const { hostUp, leafUp, spineDown, hostDown } = timing.hops
   f.pathOf = (src, dst) => (leafOf(src) === leafOf(dst) ? timing.intraLeafPath : timing.interLeafPath)
   f.baseRttPs = timing.baseRttPs
   f.windowBytes = timing.windowPackets * topo.mtuBytes
@@ -31,7 +29,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   const nicCfg: NicConfig = {
     mode: nicProfile.reliability,
     mtuBytes: topo.mtuBytes,
-    lineRateBps: hostRateBps,
+    lineRateBps: hostUp.rateBps,
     windowBytes: f.windowBytes,
     ackEveryPackets: nicProfile.ackEveryPackets,
     rtoPs: psFromUs(nicProfile.rtoUs),
@@ -43,14 +41,15 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
 
   // Links into each switch, in the order their ingress indices are given.
   const ingressOf = new Map<PacketSink, Link[]>()
-  const port = (name: string, tier: PortTier, rateBps: number, bufferBytes: number, to: PacketSink, ecn: boolean) => {
-    const link = new Link(sched, pool, name, delayPs)
+  const port = (name: string, tier: PortTier, hop: PathHop, bufferBytes: number, to: PacketSink, ecn: boolean) => {
+    const link = new Link(sched, pool, name, hop.delayPs)
+    link.cutThrough = hop.cutThrough
     link.next = to
     const into = ingressOf.get(to) ?? []
     link.ingressIndex = into.length
     into.push(link)
     ingressOf.set(to, into)
-    const p = new EgressPort(sched, pool, { name, rateBps, bufferBytes }, link)
+    const p = new EgressPort(sched, pool, { name, rateBps: hop.rateBps, bufferBytes }, link)
     if (ecn && profile.switch.ecn) p.marker = new RedMarker(profile.switch.ecn, f.rng.stream(`port/${name}/red`))
     f.ports.push(p)
     f.portTiers.push(tier)
@@ -71,22 +70,22 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   for (let h = 0; h < hosts; h++) {
     const nic = new Nic(h, sched, pool, nicCfg, f.qps)
     // Only ACKs and NAKs ever queue at a NIC port (data is pulled when the port is free).
-    nic.port = port(`host${h}>leaf${leafOf(h)}`, 'host-up', hostRateBps, Number.MAX_SAFE_INTEGER, leaves[leafOf(h)]!, false)
+    nic.port = port(`host${h}>leaf${leafOf(h)}`, 'host-up', hostUp, Number.MAX_SAFE_INTEGER, leaves[leafOf(h)]!, false)
     nic.port.source = nic
     f.nics.push(nic)
   }
   for (let l = 0; l < topo.leaves; l++) {
     for (let i = 0; i < topo.hostsPerLeaf; i++) {
       const h = l * topo.hostsPerLeaf + i
-      leaves[l]!.addPort(port(`leaf${l}>host${h}`, 'leaf-down', hostRateBps, topo.portBufferBytes, f.nics[h]!, true))
+      leaves[l]!.addPort(port(`leaf${l}>host${h}`, 'leaf-down', hostDown, topo.portBufferBytes, f.nics[h]!, true))
     }
     for (let s = 0; s < topo.spines; s++) {
-      leaves[l]!.addPort(port(`leaf${l}>spine${s}`, 'leaf-up', fabricRateBps, topo.portBufferBytes, spines[s]!, true))
+      leaves[l]!.addPort(port(`leaf${l}>spine${s}`, 'leaf-up', leafUp, topo.portBufferBytes, spines[s]!, true))
     }
   }
   for (let s = 0; s < topo.spines; s++) {
     for (let l = 0; l < topo.leaves; l++) {
-      spines[s]!.addPort(port(`spine${s}>leaf${l}`, 'spine-down', fabricRateBps, topo.portBufferBytes, leaves[l]!, true))
+      spines[s]!.addPort(port(`spine${s}>leaf${l}`, 'spine-down', spineDown, topo.portBufferBytes, leaves[l]!, true))
     }
   }
 
