@@ -113,7 +113,7 @@ describe('aifab CLI', () => {
       p.switch.loadBalancing = 'telepathy'
       const f = join(dir, 'p.json')
       writeFileSync(f, JSON.stringify(p))
-      oneLine(aifab('replay', trace, '--topology', topo, '--profile', f), /p\.json: switch\.loadBalancing: expected one of ecmp, spray, adaptive, got "telepathy"/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', f), /p\.json: switch\.loadBalancing: expected one of ecmp, spray, adaptive, flowlet, got "telepathy"/)
     })
     it('PFC thresholds the wrong way round, or a shared buffer without alpha', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--pfc', '1000,2000,100'), /--pfc: expected xonBytes < xoffBytes \(1000\), got 2000/)

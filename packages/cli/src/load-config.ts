@@ -24,6 +24,12 @@ export function loadTopology(path: string): TopologyConfig {
 /** Command-line flags that override profile fields: flag name -> field path in the profile. */
 export const PROFILE_FLAGS = {
   lb: 'switch.loadBalancing',
+  'spray-order': 'switch.sprayOrder',
+  'adaptive-threshold': 'switch.adaptiveThresholdBytes',
+  'flowlet-gap-ns': 'switch.flowletGapNs',
+  'flowlet-pick': 'switch.flowletPick',
+  entropy: 'nic.entropyPolicy',
+  'entropy-values': 'nic.entropyValues',
   ecn: 'switch.ecn',
   buffer: 'switch.buffer',
   pfc: 'switch.pfc',

@@ -1,7 +1,7 @@
 import { InputError } from '@aifab/core'
 import { PLACEMENTS } from '@aifab/workload'
-import { LOAD_BALANCING_MODES } from '@aifab/switch'
-import { RELIABILITY_MODES } from '@aifab/nic'
+import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS } from '@aifab/switch'
+import { ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
 import { pino } from 'pino'
 import yargs from 'yargs'
 import { genCommand, type GenArgs } from './gen-command.ts'
@@ -21,7 +21,13 @@ const RUN_OPTIONS = {
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
   'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
   lb: { type: 'string', choices: LOAD_BALANCING_MODES, describe: 'override switch.loadBalancing' },
+  'spray-order': { type: 'string', choices: SPRAY_ORDERS, describe: 'override switch.sprayOrder' },
+  'adaptive-threshold': { type: 'number', describe: 'override switch.adaptiveThresholdBytes' },
+  'flowlet-gap-ns': { type: 'number', describe: 'override switch.flowletGapNs' },
+  'flowlet-pick': { type: 'string', choices: FLOWLET_PICKS, describe: 'override switch.flowletPick' },
   nic: { type: 'string', choices: RELIABILITY_MODES, describe: 'override nic.reliability' },
+  entropy: { type: 'string', choices: ENTROPY_POLICIES, describe: 'override nic.entropyPolicy' },
+  'entropy-values': { type: 'number', describe: 'override nic.entropyValues' },
   cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
   buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA"' },
   pfc: { type: 'string', describe: 'override switch.pfc: "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES' },

@@ -1,3 +1,5 @@
+import type { EntropyPolicyName } from './entropy-policy.ts'
+
 /**
  * How a receiving NIC treats packets that arrive out of order.
  * - `go-back-n` (RoCE): only the expected PSN is accepted; anything later is
@@ -25,6 +27,9 @@ export interface NicConfig {
   nakIntervalPs: number
   /** `reorder` mode: PSNs tracked beyond the next expected one; later arrivals are dropped and NACKed. */
   reorderWindowPackets: number
+  entropyPolicy: EntropyPolicyName
+  /** oblivious: values cycled through; reps: good values remembered. */
+  entropyValues: number
   /** `reorder` mode: a hole is NACKed once a packet this many PSNs beyond it has arrived. */
   reorderNackThresholdPackets: number
 }

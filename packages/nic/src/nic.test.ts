@@ -26,6 +26,8 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean;
     ackEveryPackets: 1,
     rtoPs: 50_000_000,
     retryLimit: 7,
+    entropyPolicy: 'fixed',
+    entropyValues: 16,
     nakIntervalPs: 1_000_000_000,
     reorderWindowPackets: 64,
     reorderNackThresholdPackets: 8,

@@ -12,6 +12,7 @@ import {
 import type { EgressPort, PacketSource } from '@aifab/link'
 import type { NicConfig } from './nic-config.ts'
 import type { QueuePair } from './queue-pair.ts'
+import { entropyPolicy, type EntropyPolicy } from './entropy-policy.ts'
 
 const RTO_TIMER = 0
 const NONE = -1
@@ -53,6 +54,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   private ringCount = 0
   private readonly targetId: number
   private readonly goBackN: boolean
+  private readonly entropy: EntropyPolicy
 
   constructor(
     readonly host: number,
@@ -64,6 +66,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   ) {
     this.targetId = sched.register(this)
     this.goBackN = cfg.mode === 'go-back-n'
+    this.entropy = entropyPolicy(cfg.entropyPolicy, cfg.entropyValues)
   }
 
   /** Queues a message on a queue pair whose source is this host. */
@@ -148,7 +151,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     pool.psn[pkt] = psn
     pool.payloadBytes[pkt] = payload
     pool.wireBytes[pkt] = dataWireBytes(payload, psn === qp.msgStartPsn[m])
-    pool.entropy[pkt] = qp.entropy
+    pool.entropy[pkt] = this.entropy.next(qp)
     pool.sentPs[pkt] = now
     if (last) pool.flags[pkt]! |= PacketFlag.LAST
     if (qp.sndUna === qp.sndMax) qp.lastProgressPs = now
@@ -181,7 +184,9 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       qp.timeoutsInARow = 0
       if (qp.sndNxt < cum) qp.sndNxt = cum
     }
-    qp.cc.onAck(acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, (pool.flags[pkt]! & PacketFlag.ECE) !== 0)
+    const ecnEcho = (pool.flags[pkt]! & PacketFlag.ECE) !== 0
+    qp.cc.onAck(acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho)
+    this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho)
     if (isNak) {
       this.naksReceived++
       qp.cc.onNack()

@@ -26,6 +26,12 @@ export class QueuePair {
   retxQueue: number[] = []
   lastProgressPs = 0
   timerArmed = false
+  // Entropy policy state (see entropy-policy.ts).
+  entropyCounter = 0
+  recycled: Int32Array | null = null
+  recycledHead = 0
+  recycledCount = 0
+
   /** True while the queue pair sits in its NIC's transmit ring. */
   active = false
   retransmittedPackets = 0

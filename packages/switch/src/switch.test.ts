@@ -2,12 +2,13 @@ import { PacketPool, PacketKind, Rng, Scheduler } from '@aifab/core'
 import { EgressPort, Link } from '@aifab/link'
 import { describe, expect, it } from 'vitest'
 import { Switch } from './switch.ts'
-import type { LoadBalancing } from './load-balancing.ts'
+import type { LoadBalancing, LoadBalancingConfig } from './load-balancing.ts'
 
-function setup(mode: LoadBalancing, seed = 1) {
+function setup(mode: LoadBalancing, seed = 1, opts: Partial<LoadBalancingConfig> = {}) {
   const sched = new Scheduler()
   const pool = new PacketPool()
-  const sw = new Switch({ id: 0, name: 's', loadBalancing: mode, hashSeed: seed }, pool, new Rng(seed))
+  const lb = { mode, sprayOrder: 'random', adaptiveThresholdBytes: 0, flowletGapPs: 1_000_000, flowletPick: 'hash', ...opts } as const
+  const sw = new Switch({ id: 0, name: 's', lb, hashSeed: seed }, sched, pool, new Rng(seed))
   const ports = Array.from({ length: 4 }, (_, i) => {
     const link = new Link(sched, pool, `l${i}`, 1000)
     link.next = { receive: (p) => pool.free(p) }

@@ -1,37 +1,66 @@
-import { mix32, type PacketId, type PacketPool, type PacketSink, type Rng } from '@aifab/core'
+import { ecmpHash, mix32, PacketKind, type PacketId, type PacketPool, type PacketSink, type Rng, type Scheduler } from '@aifab/core'
 import type { EgressPort } from '@aifab/link'
-import type { LoadBalancing } from './load-balancing.ts'
+import type { LoadBalancingConfig } from './load-balancing.ts'
 
 export interface SwitchConfig {
   id: number
   name: string
-  loadBalancing: LoadBalancing
+  lb: LoadBalancingConfig
   /** Per-switch ECMP hash seed, derived from the run seed. */
   hashSeed: number
 }
 
 /**
+ * Flow state for sticky modes (adaptive with a threshold, flowlet) lives in a
+ * fixed-size table indexed by the flow hash, as in hardware: bounded memory,
+ * and flows that collide in the table share an entry.
+ */
+const FLOW_TABLE_SIZE = 4096
+const MODE_ECMP = 0
+const MODE_SPRAY = 1
+const MODE_ADAPTIVE = 2
+const MODE_FLOWLET = 3
+
+/**
  * A switch: for each destination host a set of equal-cost egress ports, one of
- * which is chosen per packet (spray, adaptive) or per flow (ecmp). Queueing,
- * ECN marking and drops happen in the egress ports.
+ * which is chosen per packet or per flow (see LoadBalancingConfig). Queueing,
+ * ECN marking, drops and PFC happen in the egress ports and the switch buffer.
  */
 export class Switch implements PacketSink {
   readonly ports: EgressPort[] = []
   forwardedPackets = 0
   /** Packets with no route (a wiring bug if ever non-zero). */
   unroutable = 0
+  /** Flowlets started (flowlet mode) or flow moves (sticky adaptive). */
+  repicks = 0
 
   private routeStart = new Int32Array(0)
   private routeCount = new Int32Array(0)
   private routePorts = new Int32Array(0)
   private readonly mode: number
+  private readonly roundRobin: boolean
+  private rrNext = new Int32Array(0)
+  private flowChoice: Int32Array | null = null
+  private flowLastPs: Float64Array | null = null
+  private flowSeq: Int32Array | null = null
+  /** Per queue pair, the set of candidate indices its data packets took here (bits 0..31 and 32..63). */
+  private pathMaskLo = new Int32Array(64)
+  private pathMaskHi = new Int32Array(64)
 
   constructor(
     readonly cfg: SwitchConfig,
+    private readonly sched: Scheduler,
     private readonly pool: PacketPool,
     private readonly rng: Rng,
   ) {
-    this.mode = cfg.loadBalancing === 'ecmp' ? 0 : cfg.loadBalancing === 'spray' ? 1 : 2
+    const m = cfg.lb.mode
+    this.mode = m === 'ecmp' ? MODE_ECMP : m === 'spray' ? MODE_SPRAY : m === 'adaptive' ? MODE_ADAPTIVE : MODE_FLOWLET
+    this.roundRobin = cfg.lb.sprayOrder === 'round-robin'
+    if (this.mode === MODE_FLOWLET || (this.mode === MODE_ADAPTIVE && cfg.lb.adaptiveThresholdBytes > 0)) {
+      this.flowChoice = new Int32Array(FLOW_TABLE_SIZE).fill(-1)
+      this.flowLastPs = new Float64Array(FLOW_TABLE_SIZE)
+      this.flowSeq = new Int32Array(FLOW_TABLE_SIZE)
+    }
   }
 
   addPort(port: EgressPort): number {
@@ -44,6 +73,7 @@ export class Switch implements PacketSink {
     const n = table.length
     this.routeStart = new Int32Array(n)
     this.routeCount = new Int32Array(n)
+    this.rrNext = new Int32Array(n)
     let total = 0
     for (const r of table) total += r.length
     this.routePorts = new Int32Array(total)
@@ -61,6 +91,11 @@ export class Switch implements PacketSink {
     return Array.from(this.routePorts.subarray(s, s + this.routeCount[dstHost]!))
   }
 
+  /** How many different candidates the data packets of queue pair `qp` took at this switch. */
+  pathsUsed(qp: number): number {
+    return qp < this.pathMaskLo.length ? popcount(this.pathMaskLo[qp]!) + popcount(this.pathMaskHi[qp]!) : 0
+  }
+
   receive(pkt: PacketId): void {
     const pool = this.pool
     const dst = pool.dst[pkt]!
@@ -73,19 +108,49 @@ export class Switch implements PacketSink {
     const start = this.routeStart[dst]!
     let choice = 0
     if (n > 1) {
-      if (this.mode === 0) {
-        let h = mix32(this.cfg.hashSeed ^ pool.src[pkt]!)
-        h = mix32(h ^ dst)
-        h = mix32(h ^ pool.entropy[pkt]!)
-        choice = h % n
-      } else if (this.mode === 1) {
-        choice = this.rng.nextInt(n)
-      } else {
-        choice = this.leastLoaded(start, n)
-      }
+      choice = this.choose(pkt, dst, start, n)
+      if (pool.kind[pkt] === PacketKind.DATA) this.recordPath(pool.qp[pkt]!, choice)
     }
     this.forwardedPackets++
     this.ports[this.routePorts[start + choice]!]!.receive(pkt)
+  }
+
+  private choose(pkt: PacketId, dst: number, start: number, n: number): number {
+    const pool = this.pool
+    const mode = this.mode
+    if (mode === MODE_SPRAY) {
+      if (!this.roundRobin) return this.rng.nextInt(n)
+      const c = this.rrNext[dst]!
+      this.rrNext[dst] = c + 1 === n ? 0 : c + 1
+      return c
+    }
+    const h = ecmpHash(this.cfg.hashSeed, pool.src[pkt]!, dst, pool.entropy[pkt]!)
+    if (mode === MODE_ECMP) return h % n
+    const table = this.flowChoice
+    if (table === null) return this.leastLoaded(start, n)
+    const slot = h & (FLOW_TABLE_SIZE - 1)
+    const now = this.sched.nowPs
+    const current = table[slot]!
+    if (mode === MODE_FLOWLET) {
+      const fresh = current < 0 || current >= n || now - this.flowLastPs![slot]! > this.cfg.lb.flowletGapPs
+      this.flowLastPs![slot] = now
+      if (!fresh) return current
+      this.repicks++
+      const seq = ++this.flowSeq![slot]!
+      const pick = this.cfg.lb.flowletPick === 'hash' ? mix32(h ^ seq) % n : this.leastLoaded(start, n)
+      table[slot] = pick
+      return pick
+    }
+    // Sticky adaptive: move only when another port is lighter by more than the threshold.
+    const best = this.leastLoaded(start, n)
+    if (current >= 0 && current < n) {
+      const cur = this.ports[this.routePorts[start + current]!]!.backlogBytes
+      const min = this.ports[this.routePorts[start + best]!]!.backlogBytes
+      if (cur - min <= this.cfg.lb.adaptiveThresholdBytes) return current
+    }
+    if (current !== best) this.repicks++
+    table[slot] = best
+    return best
   }
 
   /** Index (0..n-1) of the candidate with the smallest backlog; ties broken uniformly at random. */
@@ -107,4 +172,26 @@ export class Switch implements PacketSink {
     }
     return best
   }
+
+  private recordPath(qp: number, choice: number): void {
+    if (qp >= this.pathMaskLo.length) {
+      const size = Math.max(qp + 1, this.pathMaskLo.length * 2)
+      const lo = new Int32Array(size)
+      const hi = new Int32Array(size)
+      lo.set(this.pathMaskLo)
+      hi.set(this.pathMaskHi)
+      this.pathMaskLo = lo
+      this.pathMaskHi = hi
+    }
+    // Beyond 64 candidates, paths fold onto the same bits: a lower bound, stated in the report.
+    const bit = choice & 63
+    if (bit < 32) this.pathMaskLo[qp]! |= 1 << bit
+    else this.pathMaskHi[qp]! |= 1 << (bit - 32)
+  }
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555)
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff
 }

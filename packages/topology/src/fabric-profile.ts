@@ -1,6 +1,6 @@
 import { FieldReader, InputError, usFromPs } from '@aifab/core'
-import { RELIABILITY_MODES, type ReliabilityMode } from '@aifab/nic'
-import { LOAD_BALANCING_MODES, type LoadBalancing } from '@aifab/switch'
+import { ENTROPY_POLICIES, RELIABILITY_MODES, type EntropyPolicyName, type ReliabilityMode } from '@aifab/nic'
+import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS, type LoadBalancingConfig, type LoadBalancing } from '@aifab/switch'
 import { fabricTiming } from './fabric-timing.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
@@ -14,6 +14,10 @@ export interface FabricProfile {
   name: string
   switch: {
     loadBalancing: LoadBalancing
+    sprayOrder: LoadBalancingConfig['sprayOrder']
+    adaptiveThresholdBytes: number
+    flowletGapNs: number
+    flowletPick: LoadBalancingConfig['flowletPick']
     /** RED ECN marking at switch egress queues; null turns marking off. */
     ecn: { kminBytes: number; kmaxBytes: number; pmax: number } | null
     /** Static: each egress queue holds the topology's portBufferBytes. Shared: one pool per switch, each queue at most alpha x the free pool. */
@@ -29,6 +33,9 @@ export interface FabricProfile {
     /** Fixed latency of a NIC's receive pipeline (data and ACKs). */
     processingDelayNs: number
     reliability: ReliabilityMode
+    /** Entropy per data packet: fixed per queue pair (RoCE), oblivious round robin, or UEC's REPS. */
+    entropyPolicy: EntropyPolicyName
+    entropyValues: number
     /** Congestion control; only `none` (a fixed window) exists so far. */
     congestionControl: 'none'
     /** Fixed in-flight window per queue pair, in units of the fabric's bandwidth-delay product. */
@@ -44,12 +51,14 @@ export interface FabricProfile {
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'ecn', 'buffer', 'pfc', 'forwardingLatencyNs', 'cutThrough'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'forwardingLatencyNs', 'cutThrough'] as const
 const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
 const NIC_FIELDS = [
   'processingDelayNs',
   'reliability',
+  'entropyPolicy',
+  'entropyValues',
   'congestionControl',
   'windowBdp',
   'ackEveryPackets',
@@ -111,6 +120,10 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     name,
     switch: {
       loadBalancing: rs.oneOf(sw, 'loadBalancing', LOAD_BALANCING_MODES),
+      sprayOrder: rs.oneOf(sw, 'sprayOrder', SPRAY_ORDERS),
+      adaptiveThresholdBytes: rs.number(sw, 'adaptiveThresholdBytes', { integer: true, min: 0 }),
+      flowletGapNs: rs.number(sw, 'flowletGapNs', { min: 0, max: 1e9 }),
+      flowletPick: rs.oneOf(sw, 'flowletPick', FLOWLET_PICKS),
       ecn,
       buffer,
       pfc,
@@ -120,6 +133,8 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     nic: {
       processingDelayNs: rn.number(nic, 'processingDelayNs', { min: 0, max: 1e6 }),
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
+      entropyPolicy: rn.oneOf(nic, 'entropyPolicy', ENTROPY_POLICIES),
+      entropyValues: rn.number(nic, 'entropyValues', { integer: true, min: 1, max: 65536 }),
       congestionControl: rn.oneOf(nic, 'congestionControl', ['none'] as const),
       windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),
       ackEveryPackets: rn.number(nic, 'ackEveryPackets', { integer: true, min: 1, max: 1024 }),

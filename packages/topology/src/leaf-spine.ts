@@ -34,6 +34,8 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     ackEveryPackets: nicProfile.ackEveryPackets,
     rtoPs: psFromUs(nicProfile.rtoUs),
     retryLimit: nicProfile.retryLimit,
+    entropyPolicy: nicProfile.entropyPolicy,
+    entropyValues: nicProfile.entropyValues,
     nakIntervalPs: psFromUs(nicProfile.nakIntervalUs),
     reorderWindowPackets: nicProfile.reorderWindowPackets,
     reorderNackThresholdPackets: nicProfile.reorderNackThresholdPackets,
@@ -59,7 +61,19 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
 
   const switchOf = (id: number, name: string) =>
     new Switch(
-      { id, name, loadBalancing: profile.switch.loadBalancing, hashSeed: f.rng.derive(`switch/${name}/hash`) },
+      {
+        id,
+        name,
+        lb: {
+          mode: profile.switch.loadBalancing,
+          sprayOrder: profile.switch.sprayOrder,
+          adaptiveThresholdBytes: profile.switch.adaptiveThresholdBytes,
+          flowletGapPs: psFromNs(profile.switch.flowletGapNs),
+          flowletPick: profile.switch.flowletPick,
+        },
+        hashSeed: f.rng.derive(`switch/${name}/hash`),
+      },
+      sched,
       pool,
       f.rng.stream(`switch/${name}/lb`),
     )
