@@ -56,6 +56,7 @@ export function renderSummary(reports: readonly Report[]): string {
     const u = r.tiers.find((x) => x.tier === 'leaf-up')
     return u ? `${fmtPct(u.utilizationMean)} / ${fmtPct(u.utilizationMax)}` : '-'
   })
+  row('paths per queue pair mean / max', (r) => `${r.paths.meanPerQueuePair.toFixed(1)} / ${r.paths.maxPerQueuePair}`)
   row('packet-hops', (r) => String(s(r).packetHops))
   const model = first.model
   if (model) row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}, ${fmtPct(model.efficiency)}`)

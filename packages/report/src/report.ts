@@ -90,6 +90,8 @@ export interface Report {
   }
   incompleteOps: { id: number; reason: string }[]
   tiers: TierRecord[]
+  /** How many equal-cost paths each queue pair's data took (at the switch where it had the most choice). */
+  paths: { queuePairs: number; meanPerQueuePair: number; minPerQueuePair: number; maxPerQueuePair: number; repicks: number }
   flows: FlowRecord[]
 }
 
@@ -224,6 +226,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     },
     incompleteOps: incompleteOps(trace, result, c.failedQueuePairs),
     tiers: tierRecords(fabric, spanPs),
+    paths: pathRecord(fabric),
     flows,
   }
 }
@@ -244,6 +247,25 @@ function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: num
     }
   })
   return out
+}
+
+function pathRecord(fabric: Fabric): Report['paths'] {
+  let sum = 0
+  let min = Infinity
+  let max = 0
+  let counted = 0
+  for (const qp of fabric.qps) {
+    let used = 0
+    for (const sw of fabric.switches) used = Math.max(used, sw.pathsUsed(qp.id))
+    // Queue pairs whose packets never met a choice (same leaf) have one path.
+    if (used === 0) used = 1
+    sum += used
+    counted++
+    if (used < min) min = used
+    if (used > max) max = used
+  }
+  const repicks = fabric.switches.reduce((s, sw) => s + sw.repicks, 0)
+  return { queuePairs: counted, meanPerQueuePair: counted ? sum / counted : 0, minPerQueuePair: counted ? min : 0, maxPerQueuePair: max, repicks }
 }
 
 function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {

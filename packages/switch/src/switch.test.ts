@@ -54,4 +54,36 @@ describe('switch load balancing', () => {
     const counts = ports.slice(1).map((p) => (p.busy ? 1 : 0) + p.queuedBytes / 1000)
     expect(counts).toEqual([10, 10, 10])
   })
+
+  it('round-robin spray cycles through the ports per destination', () => {
+    const { ports, send } = setup('spray', 1, { sprayOrder: 'round-robin' })
+    for (let i = 0; i < 7; i++) send(7, 1234)
+    const counts = ports.slice(1).map((p) => (p.busy ? 1 : 0) + p.queuedBytes / 1000)
+    expect(counts).toEqual([3, 2, 2])
+  })
+
+  it('flowlet: a flow keeps its port within the gap and is re-picked after a pause', () => {
+    const { sched, sw, ports, send } = setup('flowlet', 1, { flowletGapPs: 1_000_000, flowletPick: 'least-loaded' })
+    for (let i = 0; i < 5; i++) send(7, 1234)
+    const used = () => ports.slice(1).map((p) => p.txPackets + (p.busy ? 1 : 0) + p.queuedBytes / 1000)
+    expect(used().filter((c) => c > 0).length).toBe(1)
+    expect(sw.repicks).toBe(1)
+    sched.run() // drains; the pause that follows exceeds the gap
+    sched.schedule(sched.nowPs + 2_000_000, sched.register({ onEvent: () => send(7, 1234) }), 0, 0)
+    sched.run()
+    expect(sw.repicks).toBe(2)
+  })
+
+  it('sticky adaptive moves a flow only when another port is lighter by more than the threshold', () => {
+    const { sw, ports, send } = setup('adaptive', 1, { adaptiveThresholdBytes: 2500 })
+    for (let i = 0; i < 3; i++) send(7, 1234)
+    // 2000 bytes over the others is within the threshold: all three stay on one port.
+    expect(ports.slice(1).map((p) => p.backlogBytes).sort()).toEqual([0, 0, 3000])
+    expect(sw.repicks).toBe(1)
+    // 3000 over is beyond it: the fourth packet moves the flow.
+    send(7, 1234)
+    expect(sw.repicks).toBe(2)
+    expect(ports.slice(1).map((p) => p.backlogBytes).sort()).toEqual([0, 1000, 3000])
+  })
 })
+
