@@ -33,6 +33,7 @@ export const PROFILE_FLAGS = {
   ecn: 'switch.ecn',
   buffer: 'switch.buffer',
   pfc: 'switch.pfc',
+  int: 'switch.int',
   'switch-latency-ns': 'switch.forwardingLatencyNs',
   'cut-through': 'switch.cutThrough',
   'nic-delay-ns': 'nic.processingDelayNs',
@@ -87,6 +88,7 @@ const STRUCTURED_FLAGS: Partial<Record<string, (v: string) => unknown>> = {
   ecn: parseEcnFlag,
   pfc: parsePfcFlag,
   buffer: parseBufferFlag,
+  int: parseIntFlag,
   'cut-through': (v) => v === 'true',
 }
 
@@ -98,6 +100,16 @@ function parsePfcFlag(v: string): unknown {
     throw new InputError('--pfc', '', `expected "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES, got ${JSON.stringify(v)}`)
   }
   return { xoffBytes: parts[0], xonBytes: parts[1], headroomBytes: parts[2] }
+}
+
+/** `--int off` or `--int BYTES_PER_RECORD,MAX_HOPS`. */
+function parseIntFlag(v: string): unknown {
+  if (v === 'off') return null
+  const parts = v.split(',').map(Number)
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x))) {
+    throw new InputError('--int', '', `expected "off" or BYTES_PER_RECORD,MAX_HOPS, got ${JSON.stringify(v)}`)
+  }
+  return { bytesPerRecord: parts[0], maxHops: parts[1] }
 }
 
 /** `--buffer static` or `--buffer shared:ALPHA`. */

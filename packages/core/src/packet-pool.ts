@@ -44,6 +44,16 @@ export class PacketPool {
   /** Index, at the switch the packet is in, of the ingress link it came through (buffer and PFC accounting). */
   ingress: Int32Array
 
+  // In-band telemetry: up to intMaxHops records per packet, slot i of packet p at p * intMaxHops + i.
+  // Allocated only when a run enables INT (enableInt).
+  intMaxHops = 0
+  intHops: Uint8Array
+  intSwitch: Int32Array = new Int32Array(0)
+  intRateBps: Float64Array = new Float64Array(0)
+  intTsPs: Float64Array = new Float64Array(0)
+  intTxBytes: Float64Array = new Float64Array(0)
+  intQlenBytes: Int32Array = new Int32Array(0)
+
   private freeHead = NONE
   private highWater = 0
   /** Packets currently allocated (conservation check: zero at the end of a run). */
@@ -64,6 +74,18 @@ export class PacketPool {
     this.sentPs = new Float64Array(initialCapacity)
     this.next = new Int32Array(initialCapacity)
     this.ingress = new Int32Array(initialCapacity)
+    this.intHops = new Uint8Array(initialCapacity)
+  }
+
+  /** Makes room for `maxHops` INT records per packet. */
+  enableInt(maxHops: number): void {
+    this.intMaxHops = maxHops
+    const n = this.capacity * maxHops
+    this.intSwitch = new Int32Array(n)
+    this.intRateBps = new Float64Array(n)
+    this.intTsPs = new Float64Array(n)
+    this.intTxBytes = new Float64Array(n)
+    this.intQlenBytes = new Int32Array(n)
   }
 
   alloc(): PacketId {
@@ -75,6 +97,7 @@ export class PacketPool {
       id = this.highWater++
     }
     this.flags[id] = 0
+    this.intHops[id] = 0
     this.next[id] = NONE
     this.live++
     this.allocatedTotal++
@@ -106,6 +129,15 @@ export class PacketPool {
     this.sentPs = growF64(this.sentPs, cap)
     this.next = growI32(this.next, cap)
     this.ingress = growI32(this.ingress, cap)
+    this.intHops = growU8(this.intHops, cap)
+    if (this.intMaxHops > 0) {
+      const n = cap * this.intMaxHops
+      this.intSwitch = growI32(this.intSwitch, n)
+      this.intRateBps = growF64(this.intRateBps, n)
+      this.intTsPs = growF64(this.intTsPs, n)
+      this.intTxBytes = growF64(this.intTxBytes, n)
+      this.intQlenBytes = growI32(this.intQlenBytes, n)
+    }
     this.capacity = cap
   }
 }

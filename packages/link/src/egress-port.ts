@@ -44,6 +44,9 @@ export class EgressPort implements PacketSink, EventTarget {
   source: PacketSource | null = null
   marker: RedMarker | null = null
   buffer: BufferPolicy | null = null
+  /** In-band telemetry: this port appends a record to each data packet it dequeues. */
+  int: { switchId: number; bytesPerRecord: number } | null = null
+  intRecords = 0
   /** Data class stopped by a PFC PAUSE from the device downstream. */
   paused = false
 
@@ -172,6 +175,26 @@ export class EgressPort implements PacketSink, EventTarget {
     this.startNext()
   }
 
+  /**
+   * Appends this hop's INT record (switch, egress rate, dequeue time, bytes sent
+   * so far, queue left behind) and grows the frame by the record's bytes, so
+   * telemetry costs what it costs on the wire. Past the hop limit, nothing.
+   */
+  private stampInt(pkt: PacketId): void {
+    const pool = this.pool
+    const hop = pool.intHops[pkt]!
+    if (hop >= pool.intMaxHops) return
+    const i = pkt * pool.intMaxHops + hop
+    pool.intSwitch[i] = this.int!.switchId
+    pool.intRateBps[i] = this.cfg.rateBps
+    pool.intTsPs[i] = this.sched.nowPs
+    pool.intTxBytes[i] = this.txBytes
+    pool.intQlenBytes[i] = this.queuedBytes
+    pool.intHops[pkt] = hop + 1
+    pool.wireBytes[pkt]! += this.int!.bytesPerRecord
+    this.intRecords++
+  }
+
   private startNext(): void {
     const pool = this.pool
     let pkt = this.ctrlHead
@@ -187,6 +210,7 @@ export class EgressPort implements PacketSink, EventTarget {
       if (this.dataHead === NONE) this.dataTail = NONE
       this.queuedBytes -= pool.wireBytes[pkt]!
       if (this.buffer !== null) this.buffer.release(pkt, this)
+      if (this.int !== null) this.stampInt(pkt)
     } else if (this.source === null || (pkt = this.source.pull()) === NONE) {
       return
     }

@@ -1,3 +1,5 @@
+import type { AckInfo } from './ack-info.ts'
+
 /**
  * The seam for congestion control: a per-queue-pair object that reacts to
  * feedback and sets a window (and, later, a pacing rate). Only the fixed window
@@ -10,7 +12,8 @@ export interface CongestionControl {
   windowBytes: number
   /** Pacing rate; the NIC currently paces every queue pair at its line rate. */
   rateBps: number
-  onAck(ackedBytes: number, rttPs: number, ecnEcho: boolean): void
+  /** Every ACK or NAK: bytes newly acknowledged, RTT sample, ECN echo, INT records of the path. */
+  onAck(ack: AckInfo): void
   onNack(): void
   onTimeout(): void
 }
@@ -22,7 +25,7 @@ export class FixedWindow implements CongestionControl {
     public windowBytes: number,
     public rateBps: number,
   ) {}
-  onAck(_ackedBytes: number, _rttPs: number, _ecnEcho: boolean): void {}
+  onAck(_ack: AckInfo): void {}
   onNack(): void {}
   onTimeout(): void {}
 }

@@ -27,6 +27,8 @@ export interface NicConfig {
   nakIntervalPs: number
   /** `reorder` mode: PSNs tracked beyond the next expected one; later arrivals are dropped and NACKed. */
   reorderWindowPackets: number
+  /** Wire bytes of one INT record (echoed in ACKs); 0 when the fabric stamps none. */
+  intBytesPerRecord: number
   entropyPolicy: EntropyPolicyName
   /** oblivious: values cycled through; reps: good values remembered. */
   entropyValues: number

@@ -26,6 +26,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean;
     ackEveryPackets: 1,
     rtoPs: 50_000_000,
     retryLimit: 7,
+    intBytesPerRecord: 0,
     entropyPolicy: 'fixed',
     entropyValues: 16,
     nakIntervalPs: 1_000_000_000,

@@ -13,6 +13,7 @@ import type { EgressPort, PacketSource } from '@aifab/link'
 import type { NicConfig } from './nic-config.ts'
 import type { QueuePair } from './queue-pair.ts'
 import { entropyPolicy, type EntropyPolicy } from './entropy-policy.ts'
+import { AckInfo } from './ack-info.ts'
 
 const RTO_TIMER = 0
 const NONE = -1
@@ -55,6 +56,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   private readonly targetId: number
   private readonly goBackN: boolean
   private readonly entropy: EntropyPolicy
+  private readonly ackInfo = new AckInfo()
 
   constructor(
     readonly host: number,
@@ -185,7 +187,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       if (qp.sndNxt < cum) qp.sndNxt = cum
     }
     const ecnEcho = (pool.flags[pkt]! & PacketFlag.ECE) !== 0
-    qp.cc.onAck(acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho)
+    qp.cc.onAck(this.ackInfo.fill(pool, pkt, acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho, isNak))
     this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho)
     if (isNak) {
       this.naksReceived++
@@ -337,7 +339,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     pool.dst[pkt] = qp.srcHost
     pool.psn[pkt] = qp.rcvNxt
     pool.payloadBytes[pkt] = 0
-    pool.wireBytes[pkt] = ACK_WIRE_BYTES
+    // The ACK carries the data packet's INT records back (HPCC): they cost wire bytes too.
+    pool.wireBytes[pkt] = ACK_WIRE_BYTES + pool.intHops[pkt]! * this.cfg.intBytesPerRecord
     pool.flags[pkt] = qp.rcvCeSinceAck ? PacketFlag.ECE : 0
     // sentPs stays: the sender reads its RTT sample from the echo.
     qp.rcvSinceAck = 0

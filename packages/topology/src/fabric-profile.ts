@@ -24,6 +24,8 @@ export interface FabricProfile {
     buffer: { model: 'static' } | { model: 'shared'; alpha: number }
     /** PFC on the data class per ingress link; null: lossy. */
     pfc: { xoffBytes: number; xonBytes: number; headroomBytes: number } | null
+    /** In-band telemetry: each switch appends a record to data packets at dequeue; ACKs echo them. null: off. */
+    int: { bytesPerRecord: number; maxHops: number } | null
     /** Fixed latency of a switch's forwarding pipeline, on top of serialization. */
     forwardingLatencyNs: number
     /** Forward once the headers are in instead of after the last bit (store-and-forward). */
@@ -51,7 +53,8 @@ export interface FabricProfile {
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'forwardingLatencyNs', 'cutThrough'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'int', 'forwardingLatencyNs', 'cutThrough'] as const
+const INT_FIELDS = ['bytesPerRecord', 'maxHops'] as const
 const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
 const NIC_FIELDS = [
@@ -87,6 +90,13 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     const kmaxBytes = re.number(e, 'kmaxBytes', { integer: true, min: 1 })
     if (kmaxBytes <= kminBytes) re.fail(`expected kmaxBytes > kminBytes (${kminBytes}), got ${kmaxBytes}`, 'kmaxBytes')
     ecn = { kminBytes, kmaxBytes, pmax: re.number(e, 'pmax', { min: 0, max: 1 }) }
+  }
+  let int: FabricProfile['switch']['int'] = null
+  if (sw.int !== null && sw.int !== undefined) {
+    const ri = rs.at('int')
+    const t = ri.object(sw.int)
+    ri.onlyKeys(t, INT_FIELDS)
+    int = { bytesPerRecord: ri.number(t, 'bytesPerRecord', { integer: true, min: 0, max: 64 }), maxHops: ri.number(t, 'maxHops', { integer: true, min: 1, max: 8 }) }
   }
   const rb = rs.at('buffer')
   const b = rb.object(sw.buffer)
@@ -127,6 +137,7 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       ecn,
       buffer,
       pfc,
+      int,
       forwardingLatencyNs: rs.number(sw, 'forwardingLatencyNs', { min: 0, max: 1e6 }),
       cutThrough: rs.boolean(sw, 'cutThrough'),
     },

@@ -26,7 +26,8 @@ const profile: FabricProfile = {
     adaptiveThresholdBytes: 0,
     flowletGapNs: 1000,
     flowletPick: 'hash',
-    ecn: null, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
+    ecn: null,
+    int: null, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
   nic: {
     processingDelayNs: 0,
     reliability: 'go-back-n',

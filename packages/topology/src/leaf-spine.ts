@@ -34,6 +34,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     ackEveryPackets: nicProfile.ackEveryPackets,
     rtoPs: psFromUs(nicProfile.rtoUs),
     retryLimit: nicProfile.retryLimit,
+    intBytesPerRecord: profile.switch.int?.bytesPerRecord ?? 0,
     entropyPolicy: nicProfile.entropyPolicy,
     entropyValues: nicProfile.entropyValues,
     nakIntervalPs: psFromUs(nicProfile.nakIntervalUs),
@@ -103,7 +104,10 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     }
   }
 
+  const int = profile.switch.int
+  if (int !== null) pool.enableInt(int.maxHops)
   for (const sw of f.switches) {
+    if (int !== null) for (const p of sw.ports) p.int = { switchId: sw.cfg.id, bytesPerRecord: int.bytesPerRecord }
     const buffer = new SwitchBuffer(sched, pool, switchBufferConfig(topo, profile, sw.ports.length), ingressOf.get(sw) ?? [])
     for (const p of sw.ports) p.buffer = buffer
     f.buffers.push(buffer)

@@ -1,0 +1,51 @@
+import type { PacketId, PacketPool } from '@aifab/core'
+
+/**
+ * What an ACK tells the sender's congestion controller. One instance per NIC,
+ * refilled for every ACK (no allocation per packet): read it during the call,
+ * do not keep it. INT records, when the fabric stamps them, are hop 0 (first
+ * switch) to intHops - 1.
+ */
+export class AckInfo {
+  ackedBytes = 0
+  rttPs = 0
+  ecnEcho = false
+  nack = false
+  intHops = 0
+  private pool: PacketPool | null = null
+  private pkt: PacketId = -1
+
+  fill(pool: PacketPool, pkt: PacketId, ackedBytes: number, rttPs: number, ecnEcho: boolean, nack: boolean): this {
+    this.pool = pool
+    this.pkt = pkt
+    this.ackedBytes = ackedBytes
+    this.rttPs = rttPs
+    this.ecnEcho = ecnEcho
+    this.nack = nack
+    this.intHops = pool.intHops[pkt]!
+    return this
+  }
+
+  private slot(hop: number): number {
+    return this.pkt * this.pool!.intMaxHops + hop
+  }
+  /** Id of the switch that stamped hop `hop`. */
+  hopSwitch(hop: number): number {
+    return this.pool!.intSwitch[this.slot(hop)]!
+  }
+  hopRateBps(hop: number): number {
+    return this.pool!.intRateBps[this.slot(hop)]!
+  }
+  /** When the packet left that switch's egress queue. */
+  hopTsPs(hop: number): number {
+    return this.pool!.intTsPs[this.slot(hop)]!
+  }
+  /** Bytes that egress port had sent, cumulative, at that moment. */
+  hopTxBytes(hop: number): number {
+    return this.pool!.intTxBytes[this.slot(hop)]!
+  }
+  /** Bytes left queued behind the packet at that port. */
+  hopQlenBytes(hop: number): number {
+    return this.pool!.intQlenBytes[this.slot(hop)]!
+  }
+}
