@@ -34,6 +34,7 @@ export const PROFILE_FLAGS = {
   buffer: 'switch.buffer',
   pfc: 'switch.pfc',
   int: 'switch.int',
+  trim: 'switch.trimming',
   'switch-latency-ns': 'switch.forwardingLatencyNs',
   'cut-through': 'switch.cutThrough',
   'nic-delay-ns': 'nic.processingDelayNs',
@@ -90,6 +91,7 @@ const STRUCTURED_FLAGS: Partial<Record<string, (v: string) => unknown>> = {
   buffer: parseBufferFlag,
   int: parseIntFlag,
   'cut-through': (v) => v === 'true',
+  trim: (v) => v === 'true',
 }
 
 /** `--pfc off` or `--pfc XOFF_BYTES,XON_BYTES,HEADROOM_BYTES`. */

@@ -30,6 +30,7 @@ const RUN_OPTIONS = {
   'entropy-values': { type: 'number', describe: 'override nic.entropyValues' },
   cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
   buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA"' },
+  trim: { type: 'string', choices: ['true', 'false'], describe: 'override switch.trimming' },
   int: { type: 'string', describe: 'override switch.int: "off" or BYTES_PER_RECORD,MAX_HOPS' },
   pfc: { type: 'string', describe: 'override switch.pfc: "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES' },
   'switch-latency-ns': { type: 'number', describe: 'override switch.forwardingLatencyNs' },

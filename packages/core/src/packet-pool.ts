@@ -18,6 +18,8 @@ export const PacketFlag = {
   RETX: 4,
   /** The last packet of a message. */
   LAST: 8,
+  /** A data packet cut to its headers by a full switch queue (trimming); it rides the control class. */
+  TRIMMED: 16,
 } as const
 
 const NONE = -1
@@ -41,6 +43,8 @@ export class PacketPool {
   entropy: Int32Array
   sentPs: Float64Array
   next: Int32Array
+  /** NAKs: the PSN to send again (psn carries the cumulative acknowledgement). */
+  nakPsn: Int32Array
   /** Index, at the switch the packet is in, of the ingress link it came through (buffer and PFC accounting). */
   ingress: Int32Array
 
@@ -74,6 +78,7 @@ export class PacketPool {
     this.sentPs = new Float64Array(initialCapacity)
     this.next = new Int32Array(initialCapacity)
     this.ingress = new Int32Array(initialCapacity)
+    this.nakPsn = new Int32Array(initialCapacity)
     this.intHops = new Uint8Array(initialCapacity)
   }
 
@@ -129,6 +134,7 @@ export class PacketPool {
     this.sentPs = growF64(this.sentPs, cap)
     this.next = growI32(this.next, cap)
     this.ingress = growI32(this.ingress, cap)
+    this.nakPsn = growI32(this.nakPsn, cap)
     this.intHops = growU8(this.intHops, cap)
     if (this.intMaxHops > 0) {
       const n = cap * this.intMaxHops

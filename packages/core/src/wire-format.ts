@@ -30,6 +30,9 @@ export const DATA_OVERHEAD_BYTES =
   IB_BTH_BYTES +
   IB_ICRC_BYTES
 
+/** A trimmed data packet: its headers only, payload cut away. */
+export const TRIMMED_WIRE_BYTES = DATA_OVERHEAD_BYTES
+
 /** An ACK/NAK frame on the wire: 86 bytes (its 66-byte frame exceeds Ethernet's 64-byte minimum). */
 export const ACK_WIRE_BYTES = DATA_OVERHEAD_BYTES + IB_AETH_BYTES
 

@@ -1,4 +1,5 @@
 import {
+  TRIMMED_WIRE_BYTES,
   PacketFlag,
   PacketKind,
   serializationPs,
@@ -44,6 +45,9 @@ export class EgressPort implements PacketSink, EventTarget {
   source: PacketSource | null = null
   marker: RedMarker | null = null
   buffer: BufferPolicy | null = null
+  /** Trimming: a data packet that would be dropped is cut to its headers and sent in the control class. */
+  trim = false
+  trims = 0
   /** In-band telemetry: this port appends a record to each data packet it dequeues. */
   int: { switchId: number; bytesPerRecord: number } | null = null
   intRecords = 0
@@ -107,16 +111,19 @@ export class EgressPort implements PacketSink, EventTarget {
 
   receive(pkt: PacketId): void {
     const pool = this.pool
-    const bytes = pool.wireBytes[pkt]!
+    let bytes = pool.wireBytes[pkt]!
     if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + bytes > this.cfg.bufferBytes) {
-      this.drops++
-      this.dropBytes += bytes
-      pool.free(pkt)
-      return
+      if (!(this.trim && pool.kind[pkt] === PacketKind.DATA && this.trimmed(pkt))) {
+        this.drops++
+        this.dropBytes += bytes
+        pool.free(pkt)
+        return
+      }
+      bytes = pool.wireBytes[pkt]!
     }
     const next = pool.next
     next[pkt] = NONE
-    if (pool.kind[pkt] === PacketKind.DATA) {
+    if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
       if (this.marker !== null && this.marker.shouldMark(this.queuedBytes)) {
         pool.flags[pkt]! |= PacketFlag.CE
         this.ecnMarks++
@@ -132,6 +139,19 @@ export class EgressPort implements PacketSink, EventTarget {
     this.queuedBytes += bytes
     if (this.queuedBytes > this.maxQueuedBytes) this.maxQueuedBytes = this.queuedBytes
     if (!this.busy) this.startNext()
+  }
+
+  /**
+   * Cuts a data packet that found no room to its headers (UEC trimming) and
+   * admits it again as a control frame. False when even the header has no room.
+   */
+  private trimmed(pkt: PacketId): boolean {
+    const pool = this.pool
+    pool.flags[pkt]! |= PacketFlag.TRIMMED
+    pool.wireBytes[pkt] = TRIMMED_WIRE_BYTES
+    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + pool.wireBytes[pkt]! > this.cfg.bufferBytes) return false
+    this.trims++
+    return true
   }
 
   /** Tells an idle port that its source may have something to send now. */

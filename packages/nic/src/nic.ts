@@ -46,6 +46,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   /** Data packets the receiver threw away: out of order under go-back-n, beyond the tracking window under reorder. */
   rxDiscards = 0
   rxDuplicates = 0
+  /** Trimmed headers that arrived (their payload was cut by a full queue). */
+  trimmedReceived = 0
   deliveredPayloadBytes = 0
   /** Most packets ever held out of order by one queue pair of this NIC. */
   reorderWindowPeak = 0
@@ -178,6 +180,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     const qp = this.qps[pool.qp[pkt]!]!
     const cum = pool.psn[pkt]!
     const isNak = pool.kind[pkt] === PacketKind.NAK
+    const resend = pool.nakPsn[pkt]!
     let acked = 0
     if (cum > qp.sndUna) {
       acked = cum - qp.sndUna
@@ -192,12 +195,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     if (isNak) {
       this.naksReceived++
       qp.cc.onNack()
-      // A NAK older than the newest ACK (cum < sndUna) names data already delivered: ignore it.
-      if (cum >= qp.sndUna) {
+      // A NAK older than the newest ACK names data already delivered: ignore it.
+      if (resend >= qp.sndUna) {
         if (this.goBackN) {
-          if (cum < qp.sndNxt) qp.sndNxt = cum
-        } else if (cum < qp.sndMax && !qp.retxQueue.includes(cum)) {
-          qp.retxQueue.push(cum)
+          if (resend < qp.sndNxt) qp.sndNxt = resend
+        } else if (resend < qp.sndMax && !qp.retxQueue.includes(resend)) {
+          qp.retxQueue.push(resend)
         }
       }
     }
@@ -244,6 +247,10 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     const pool = this.pool
     const qp = this.qps[pool.qp[pkt]!]!
     const psn = pool.psn[pkt]!
+    if ((pool.flags[pkt]! & PacketFlag.TRIMMED) !== 0) {
+      this.onTrimmed(qp, pkt, psn)
+      return
+    }
     if ((pool.flags[pkt]! & PacketFlag.CE) !== 0) qp.rcvCeSinceAck = true
     if (this.goBackN) {
       if (psn === qp.rcvNxt) {
@@ -292,6 +299,26 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     this.accepted(qp, pkt)
   }
 
+  /**
+   * A trimmed header: its payload was cut in the network. Reorder mode asks for
+   * exactly that PSN at once (no waiting for a timeout or for the hole to be
+   * overtaken); go-back-n treats it as the loss it is.
+   */
+  private onTrimmed(qp: QueuePair, pkt: PacketId, psn: number): void {
+    this.trimmedReceived++
+    const window = qp.rcvBitmap.length
+    const ahead = psn - qp.rcvNxt
+    if (ahead < 0 || (!this.goBackN && ahead < window && qp.rcvBitmap[psn % window] === 1)) {
+      this.pool.free(pkt)
+      return
+    }
+    if (this.goBackN) {
+      this.nakOrFree(qp, pkt)
+      return
+    }
+    this.reply(qp, pkt, PacketKind.NAK, psn)
+  }
+
   /** Counts the packet's payload as placed and completes the messages now whole. Returns true if one completed. */
   private deliver(qp: QueuePair, pkt: PacketId): boolean {
     this.deliveredPayloadBytes += this.pool.payloadBytes[pkt]!
@@ -331,10 +358,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     return true
   }
 
-  /** Turns the data packet into an ACK/NAK carrying the cumulative PSN, sent back at high priority. */
-  private reply(qp: QueuePair, pkt: PacketId, kind: PacketKind): void {
+  /**
+   * Turns the data packet into an ACK/NAK carrying the cumulative PSN (and for a
+   * NAK the PSN to resend, by default the first missing one), sent back at high priority.
+   */
+  private reply(qp: QueuePair, pkt: PacketId, kind: PacketKind, resendPsn = qp.rcvNxt): void {
     const pool = this.pool
     pool.kind[pkt] = kind
+    pool.nakPsn[pkt] = resendPsn
     pool.src[pkt] = qp.dstHost
     pool.dst[pkt] = qp.srcHost
     pool.psn[pkt] = qp.rcvNxt

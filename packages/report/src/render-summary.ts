@@ -43,6 +43,7 @@ export function renderSummary(reports: readonly Report[]): string {
   row('efficiency, wire', (r) => fmtPct(s(r).efficiencyWire))
   row('flow goodput mean / job', (r) => `${fmtPct(s(r).goodputMeanFraction)} / ${fmtPct(s(r).goodputJobFraction)}`)
   row('drops', (r) => String(s(r).drops))
+  if (reports.some((r) => r.profile.switch.trimming)) row('trimmed packets', (r) => (r.profile.switch.trimming ? String(s(r).trims) : 'off'))
   row('retransmitted packets', (r) => String(s(r).retransmittedPackets))
   row('NAKs sent / timeouts', (r) => `${s(r).naksSent} / ${s(r).timeouts}`)
   if (reports.some((r) => s(r).failedQueuePairs > 0)) row('queue pairs given up', (r) => String(s(r).failedQueuePairs))

@@ -49,6 +49,8 @@ export interface Summary {
   /** Bytes NICs put on the wire: data (with headers and retransmissions) and ACK/NAK frames. */
   wireBytes: number
   drops: number
+  /** Data packets cut to their headers by full queues (trimming) instead of dropped. */
+  trims: number
   retransmittedPackets: number
   timeouts: number
   failedQueuePairs: number
@@ -200,6 +202,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       payloadBytes,
       wireBytes,
       drops: c.drops,
+      trims: c.trims,
       retransmittedPackets: c.retransmittedPackets,
       timeouts: c.timeouts,
       failedQueuePairs: c.failedQueuePairs,

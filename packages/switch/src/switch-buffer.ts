@@ -1,4 +1,4 @@
-import { PacketKind, serializationPs, type PacketId, type PacketPool, type Scheduler } from '@aifab/core'
+import { PacketFlag, PacketKind, serializationPs, type PacketId, type PacketPool, type Scheduler } from '@aifab/core'
 import { PortEvent, type BufferPolicy, type EgressPort, type Link } from '@aifab/link'
 
 /** PFC (802.1Qbb) on the data class, per ingress link (REFERENCE.md, PFC). */
@@ -37,7 +37,7 @@ export class SwitchBuffer implements BufferPolicy {
   maxUsedBytes = 0
   pausesSent = 0
   resumesSent = 0
-  /** Data frames dropped because their ingress exceeded XOFF + headroom. */
+  /** Data frames refused because their ingress exceeded XOFF + headroom (dropped, or trimmed where trimming is on). */
   headroomOverflowDrops = 0
   headroomOverflowBytes = 0
 
@@ -62,16 +62,19 @@ export class SwitchBuffer implements BufferPolicy {
     const cfg = this.cfg
     if (this.usedBytes + bytes > cfg.totalBytes) return false
     const pfc = cfg.pfc
-    if (pfc !== null && pool.kind[pkt] === PacketKind.DATA) {
-      if (this.ingressBytes[ing]! + bytes > pfc.xoffBytes + pfc.headroomBytes) {
-        this.headroomOverflowDrops++
-        this.headroomOverflowBytes += bytes
+    // A trimmed header only needs room in the switch: that is the point of trimming.
+    if ((pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
+      if (pfc !== null && pool.kind[pkt] === PacketKind.DATA) {
+        if (this.ingressBytes[ing]! + bytes > pfc.xoffBytes + pfc.headroomBytes) {
+          this.headroomOverflowDrops++
+          this.headroomOverflowBytes += bytes
+          return false
+        }
+      } else if (cfg.model === 'static') {
+        if (port.queuedBytes + bytes > cfg.portBufferBytes) return false
+      } else if (port.queuedBytes + bytes > cfg.alpha * (cfg.totalBytes - this.usedBytes)) {
         return false
       }
-    } else if (cfg.model === 'static') {
-      if (port.queuedBytes + bytes > cfg.portBufferBytes) return false
-    } else if (port.queuedBytes + bytes > cfg.alpha * (cfg.totalBytes - this.usedBytes)) {
-      return false
     }
     this.usedBytes += bytes
     if (this.usedBytes > this.maxUsedBytes) this.maxUsedBytes = this.usedBytes

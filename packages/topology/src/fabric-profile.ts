@@ -24,6 +24,8 @@ export interface FabricProfile {
     buffer: { model: 'static' } | { model: 'shared'; alpha: number }
     /** PFC on the data class per ingress link; null: lossy. */
     pfc: { xoffBytes: number; xonBytes: number; headroomBytes: number } | null
+    /** A data packet that finds no room is cut to its headers and forwarded at high priority (UEC). */
+    trimming: boolean
     /** In-band telemetry: each switch appends a record to data packets at dequeue; ACKs echo them. null: off. */
     int: { bytesPerRecord: number; maxHops: number } | null
     /** Fixed latency of a switch's forwarding pipeline, on top of serialization. */
@@ -53,7 +55,7 @@ export interface FabricProfile {
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'int', 'forwardingLatencyNs', 'cutThrough'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'trimming', 'int', 'forwardingLatencyNs', 'cutThrough'] as const
 const INT_FIELDS = ['bytesPerRecord', 'maxHops'] as const
 const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
@@ -137,6 +139,7 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       ecn,
       buffer,
       pfc,
+      trimming: rs.boolean(sw, 'trimming'),
       int,
       forwardingLatencyNs: rs.number(sw, 'forwardingLatencyNs', { min: 0, max: 1e6 }),
       cutThrough: rs.boolean(sw, 'cutThrough'),

@@ -27,6 +27,9 @@ export interface FabricCounters {
   framesReceived: number
   /** Frames dropped by switch queues (drop-tail). */
   drops: number
+  /** Data packets cut to their headers instead of dropped, and trimmed headers that reached a NIC. */
+  trims: number
+  trimmedReceived: number
   unroutable: number
   dataPacketsSent: number
   retransmittedPackets: number
@@ -132,6 +135,8 @@ export class Fabric {
       framesInjected: 0,
       framesReceived: 0,
       drops: 0,
+      trims: 0,
+      trimmedReceived: 0,
       unroutable: 0,
       dataPacketsSent: 0,
       retransmittedPackets: 0,
@@ -165,11 +170,13 @@ export class Fabric {
       c.failedQueuePairs += n.failedQueuePairs
       c.rxDiscards += n.rxDiscards
       c.rxDuplicates += n.rxDuplicates
+      c.trimmedReceived += n.trimmedReceived
       if (n.reorderWindowPeak > c.reorderWindowPeak) c.reorderWindowPeak = n.reorderWindowPeak
     }
     const now = this.sched.nowPs
     for (const p of this.ports) {
       c.drops += p.drops
+      c.trims += p.trims
       c.ecnMarks += p.ecnMarks
       c.framesQueued += p.heldPackets
       c.pfcPausedPs += p.pausedPsAt(now)

@@ -27,7 +27,8 @@ const profile: FabricProfile = {
     flowletGapNs: 1000,
     flowletPick: 'hash',
     ecn: null,
-    int: null, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
+    int: null,
+    trimming: false, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
   nic: {
     processingDelayNs: 0,
     reliability: 'go-back-n',

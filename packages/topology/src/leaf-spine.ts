@@ -107,7 +107,10 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   const int = profile.switch.int
   if (int !== null) pool.enableInt(int.maxHops)
   for (const sw of f.switches) {
-    if (int !== null) for (const p of sw.ports) p.int = { switchId: sw.cfg.id, bytesPerRecord: int.bytesPerRecord }
+    for (const p of sw.ports) {
+      p.trim = profile.switch.trimming
+      if (int !== null) p.int = { switchId: sw.cfg.id, bytesPerRecord: int.bytesPerRecord }
+    }
     const buffer = new SwitchBuffer(sched, pool, switchBufferConfig(topo, profile, sw.ports.length), ingressOf.get(sw) ?? [])
     for (const p of sw.ports) p.buffer = buffer
     f.buffers.push(buffer)
