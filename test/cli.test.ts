@@ -75,6 +75,15 @@ describe('aifab CLI', () => {
     expect(b.summary).toEqual(a.summary)
   })
 
+  it('faults from the command line are injected and reported', () => {
+    const r = aifab('replay', trace, '--topology', topo, '--profile', aie, '--fault', 'down:spine1>leaf0:20:60', '--fault', 'loss:host3-leaf0:0:0.001', '--json')
+    expect(r.code).toBe(0)
+    const rep = JSON.parse(r.stdout)
+    expect(rep.faults.map((f: { link: string }) => f.link)).toEqual(['leaf0-spine1', 'host3-leaf0'])
+    expect(rep.faults[0].untilPs).toBe(60_000_000)
+    expect(rep.outcome).toBe('complete')
+  })
+
   it('profile fields can be overridden by flags', () => {
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'spray', '--nic', 'reorder', '--window-bdp', '2', '--json')
     expect(r.code).toBe(0)
@@ -135,6 +144,10 @@ describe('aifab CLI', () => {
       const f = join(dir, 'tiny-buffer.json')
       writeFileSync(f, JSON.stringify(t))
       oneLine(aifab('replay', trace, '--topology', f, '--profile', roce), /tiny-buffer\.json: portBufferBytes: expected at least one full frame \(4194 bytes/)
+    })
+    it('a fault on a link that does not exist, or in a bad format', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', aie, '--fault', 'down:leaf0-spine9:10'), /--fault: no such link "leaf0-spine9" on this topology/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', aie, '--fault', 'down:leaf0-spine1'), /--fault: expected down:LINK:AT_US/)
     })
     it('a flag given twice', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--profile', aie), /--profile: given 2 times; expected one value/)

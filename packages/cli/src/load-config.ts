@@ -35,6 +35,7 @@ export const PROFILE_FLAGS = {
   pfc: 'switch.pfc',
   int: 'switch.int',
   trim: 'switch.trimming',
+  'failover-delay-us': 'switch.failoverDelayUs',
   'switch-latency-ns': 'switch.forwardingLatencyNs',
   'cut-through': 'switch.cutThrough',
   'nic-delay-ns': 'nic.processingDelayNs',
@@ -48,7 +49,10 @@ export const PROFILE_FLAGS = {
   'reorder-window': 'nic.reorderWindowPackets',
   'reorder-nack-threshold': 'nic.reorderNackThresholdPackets',
 } as const
-export type ProfileOverrides = Partial<Record<keyof typeof PROFILE_FLAGS, string | number>>
+export type ProfileOverrides = Partial<Record<keyof typeof PROFILE_FLAGS, string | number>> & {
+  /** `--fault`, repeatable: appended to the profile's faults. */
+  fault?: string[]
+}
 
 /**
  * Loads a profile, applies flag overrides (the file first, then flags: one way
@@ -59,8 +63,14 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
   const json = readJson(path)
   const byPath = new Map<string, string>()
   if (typeof json === 'object' && json !== null) {
+    const faults = overrides.fault ?? []
+    if (faults.length > 0) {
+      const obj = json as Record<string, unknown>
+      obj.faults = [...(Array.isArray(obj.faults) ? obj.faults : []), ...faults.map(parseFaultFlag)]
+      byPath.set('faults', '--fault')
+    }
     for (const [flag, value] of Object.entries(overrides)) {
-      if (value === undefined) continue
+      if (value === undefined || flag === 'fault') continue
       const fieldPath = PROFILE_FLAGS[flag as keyof typeof PROFILE_FLAGS]
       const [section, key] = fieldPath.split('.') as [string, string]
       const obj = json as Record<string, Record<string, unknown>>
@@ -77,7 +87,7 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
   } catch (e) {
     if (e instanceof InputError) {
       for (const [fieldPath, flag] of byPath) {
-        if (e.path === fieldPath || e.path.startsWith(fieldPath + '.')) throw new InputError(flag, '', `${e.expected} (overriding ${path}: ${e.path})`)
+        if (e.path === fieldPath || e.path.startsWith(fieldPath + '.') || e.path.startsWith(fieldPath + '[')) throw new InputError(flag, '', `${e.expected} (overriding ${path}: ${e.path})`)
       }
     }
     throw e
@@ -102,6 +112,21 @@ function parsePfcFlag(v: string): unknown {
     throw new InputError('--pfc', '', `expected "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES, got ${JSON.stringify(v)}`)
   }
   return { xoffBytes: parts[0], xonBytes: parts[1], headroomBytes: parts[2] }
+}
+
+/** `--fault down:LINK:AT_US[:UNTIL_US]`, `rate:LINK:AT_US:GBPS` or `loss:LINK:AT_US:PROBABILITY`. */
+function parseFaultFlag(v: string): unknown {
+  const [kind, link, at, x, ...rest] = v.split(':')
+  const num = (s: string | undefined) => (s === undefined || s === '' ? NaN : Number(s))
+  const bad = () => {
+    throw new InputError('--fault', '', `expected down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS or loss:LINK:AT_US:PROBABILITY, got ${JSON.stringify(v)}`)
+  }
+  if (!link || rest.length > 0 || !Number.isFinite(num(at))) bad()
+  if (kind === 'down') return x === undefined ? { kind, link, atUs: num(at) } : Number.isFinite(num(x)) ? { kind, link, atUs: num(at), untilUs: num(x) } : bad()
+  if (!Number.isFinite(num(x))) bad()
+  if (kind === 'rate') return { kind, link, atUs: num(at), rateGbps: num(x) }
+  if (kind === 'loss') return { kind, link, atUs: num(at), lossRate: num(x) }
+  return bad()
 }
 
 /** `--int off` or `--int BYTES_PER_RECORD,MAX_HOPS`. */

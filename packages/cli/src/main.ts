@@ -30,6 +30,8 @@ const RUN_OPTIONS = {
   'entropy-values': { type: 'number', describe: 'override nic.entropyValues' },
   cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
   buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA"' },
+  'failover-delay-us': { type: 'number', describe: 'override switch.failoverDelayUs' },
+  fault: { type: 'string', array: true, describe: 'add a fault (repeatable): down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS, loss:LINK:AT_US:PROBABILITY; LINK like leaf0-spine3' },
   trim: { type: 'string', choices: ['true', 'false'], describe: 'override switch.trimming' },
   int: { type: 'string', describe: 'override switch.int: "off" or BYTES_PER_RECORD,MAX_HOPS' },
   pfc: { type: 'string', describe: 'override switch.pfc: "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES' },
@@ -48,10 +50,12 @@ const RUN_OPTIONS = {
 
 type Argv = Record<string, unknown>
 
-/** No option is repeatable yet: a repeated one would arrive as an array. */
+/** Options that may be given more than once; any other repeated one would arrive as an array. */
+const REPEATABLE = new Set(['_', 'fault'])
+
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {
-    if (k !== '_' && Array.isArray(v)) throw new InputError(`--${k}`, '', `given ${v.length} times; expected one value`)
+    if (!REPEATABLE.has(k) && Array.isArray(v)) throw new InputError(`--${k}`, '', `given ${v.length} times; expected one value`)
   }
 }
 
@@ -76,6 +80,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     quiet: argv.quiet as boolean,
     overrides,
   }
+  if (argv.fault !== undefined) overrides.fault = (argv.fault as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],

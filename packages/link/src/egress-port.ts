@@ -53,6 +53,10 @@ export class EgressPort implements PacketSink, EventTarget {
   intRecords = 0
   /** Data class stopped by a PFC PAUSE from the device downstream. */
   paused = false
+  /** The port's link has failed: it sends nothing, and drops what it holds and what arrives. */
+  down = false
+  /** Told of every frame dropped because the link is down (fault accounting). */
+  onFaultLoss: ((pkt: PacketId) => void) | null = null
 
   /** Bytes waiting in the queues (not counting the frame being serialized). */
   queuedBytes = 0
@@ -66,6 +70,8 @@ export class EgressPort implements PacketSink, EventTarget {
   drops = 0
   dropBytes = 0
   ecnMarks = 0
+  /** Drops because the link was down (part of `drops`). */
+  faultDrops = 0
   maxQueuedBytes = 0
   busyPs = 0
   pausesReceived = 0
@@ -112,6 +118,14 @@ export class EgressPort implements PacketSink, EventTarget {
   receive(pkt: PacketId): void {
     const pool = this.pool
     let bytes = pool.wireBytes[pkt]!
+    if (this.down) {
+      this.faultDrops++
+      this.drops++
+      this.dropBytes += bytes
+      this.onFaultLoss?.(pkt)
+      pool.free(pkt)
+      return
+    }
     if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + bytes > this.cfg.bufferBytes) {
       if (!(this.trim && pool.kind[pkt] === PacketKind.DATA && this.trimmed(pkt))) {
         this.drops++
@@ -157,6 +171,37 @@ export class EgressPort implements PacketSink, EventTarget {
   /** Tells an idle port that its source may have something to send now. */
   kick(): void {
     if (!this.busy) this.startNext()
+  }
+
+  /**
+   * The link fails (down) or comes back. Failing flushes both queues (their
+   * frames are dropped and counted) and fails the link, losing what is on the
+   * wire; the frame being serialized is lost when it reaches the failed link.
+   */
+  setDown(down: boolean): void {
+    if (down === this.down) return
+    this.down = down
+    if (down) {
+      const pool = this.pool
+      for (const head of [this.ctrlHead, this.dataHead]) {
+        for (let p = head; p !== NONE; ) {
+          const next = pool.next[p]!
+          this.queuedBytes -= pool.wireBytes[p]!
+          if (this.buffer !== null) this.buffer.release(p, this)
+          this.faultDrops++
+          this.drops++
+          this.dropBytes += pool.wireBytes[p]!
+          this.onFaultLoss?.(p)
+          pool.free(p)
+          p = next
+        }
+      }
+      this.ctrlHead = this.ctrlTail = this.dataHead = this.dataTail = NONE
+      this.link.fail()
+    } else {
+      this.link.down = false
+      if (!this.busy) this.startNext()
+    }
   }
 
   /** Paused time, counting a pause still in force at `nowPs`. */
@@ -216,6 +261,7 @@ export class EgressPort implements PacketSink, EventTarget {
   }
 
   private startNext(): void {
+    if (this.down) return
     const pool = this.pool
     let pkt = this.ctrlHead
     if (pkt !== NONE) {

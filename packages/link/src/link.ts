@@ -1,4 +1,13 @@
-import { CUT_THROUGH_HEADER_BYTES, serializationPs, type EventTarget, type PacketId, type PacketPool, type PacketSink, type Scheduler } from '@aifab/core'
+import {
+  CUT_THROUGH_HEADER_BYTES,
+  serializationPs,
+  type EventTarget,
+  type PacketId,
+  type PacketPool,
+  type PacketSink,
+  type Rng,
+  type Scheduler,
+} from '@aifab/core'
 import type { EgressPort } from './egress-port.ts'
 
 const ARRIVE = 0
@@ -25,6 +34,17 @@ export class Link implements EventTarget {
   /** Frames that entered this link (data and control): one packet-hop each. */
   packetsCarried = 0
   bytesCarried = 0
+  /** Frames lost on this link: random loss, or on the wire when it failed. */
+  lost = 0
+  /** A failed link loses whatever is put on it. */
+  down = false
+  /** Probability that a frame is lost on the wire; drawn from `lossRng`. */
+  lossRate = 0
+  lossRng: Rng | null = null
+  /** Told of every frame this link loses (fault accounting). */
+  onLoss: ((pkt: PacketId) => void) | null = null
+  /** Bumped when the link fails: arrival events scheduled before are stale. */
+  private epoch = 0
 
   private ringPkt: Int32Array
   private ringTimePs: Float64Array
@@ -52,6 +72,12 @@ export class Link implements EventTarget {
   accept(pkt: PacketId, wireBytes: number): void {
     this.packetsCarried++
     this.bytesCarried += wireBytes
+    if (this.down || (this.lossRate > 0 && this.lossRng!.nextFloat() < this.lossRate)) {
+      this.lost++
+      this.onLoss?.(pkt)
+      this.pool.free(pkt)
+      return
+    }
     if (this.count === this.ringPkt.length) this.grow()
     let at = this.sched.nowPs + this.delayPs
     if (this.cutThrough && wireBytes > CUT_THROUGH_HEADER_BYTES) at -= serializationPs(wireBytes - CUT_THROUGH_HEADER_BYTES, this.from!.cfg.rateBps)
@@ -59,15 +85,30 @@ export class Link implements EventTarget {
     this.ringPkt[slot] = pkt
     this.ringTimePs[slot] = at
     this.count++
-    if (this.count === 1) this.sched.schedule(at, this.targetId, ARRIVE, 0)
+    if (this.count === 1) this.sched.schedule(at, this.targetId, ARRIVE, this.epoch)
   }
 
-  onEvent(_kind: number, _arg: number): void {
+  /** The link fails: frames on the wire are lost, and so is anything put on it until it is up again. */
+  fail(): void {
+    this.down = true
+    const mask = this.ringPkt.length - 1
+    for (let i = 0; i < this.count; i++) {
+      const pkt = this.ringPkt[(this.head + i) & mask]!
+      this.onLoss?.(pkt)
+      this.pool.free(pkt)
+    }
+    this.lost += this.count
+    this.count = 0
+    this.epoch++
+  }
+
+  onEvent(_kind: number, epoch: number): void {
+    if (epoch !== this.epoch) return
     const mask = this.ringPkt.length - 1
     const pkt = this.ringPkt[this.head]!
     this.head = (this.head + 1) & mask
     this.count--
-    if (this.count > 0) this.sched.schedule(this.ringTimePs[this.head]!, this.targetId, ARRIVE, 0)
+    if (this.count > 0) this.sched.schedule(this.ringTimePs[this.head]!, this.targetId, ARRIVE, this.epoch)
     this.pool.ingress[pkt] = this.ingressIndex
     this.next!.receive(pkt)
   }

@@ -32,6 +32,8 @@ export interface MessageListener {
 export class Nic implements PacketSink, PacketSource, EventTarget {
   port!: EgressPort
   listener: MessageListener | null = null
+  /** Told of every data packet accepted (queue pair, PSN); set only when faults are being watched. */
+  deliveryWatch: ((qp: number, psn: number) => void) | null = null
 
   // Counters, read by the report.
   framesReceived = 0
@@ -322,6 +324,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   /** Counts the packet's payload as placed and completes the messages now whole. Returns true if one completed. */
   private deliver(qp: QueuePair, pkt: PacketId): boolean {
     this.deliveredPayloadBytes += this.pool.payloadBytes[pkt]!
+    if (this.deliveryWatch !== null) this.deliveryWatch(qp.id, this.pool.psn[pkt]!)
     qp.rcvSinceAck++
     let completed = false
     while (qp.rxMsg < qp.msgOp.length && qp.rcvNxt >= qp.msgEndPsn[qp.rxMsg]!) {

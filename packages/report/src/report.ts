@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { dataWireBytes, rateBpsOf } from '@aifab/core'
-import { PORT_TIERS, type Fabric, type FabricProfile, type PortTier, type TopologyConfig } from '@aifab/topology'
+import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type PortTier, type TopologyConfig } from '@aifab/topology'
 import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type Trace } from '@aifab/workload'
 import { ringAllreduceModel, type CostModel } from './cost-model.ts'
 
@@ -51,6 +51,9 @@ export interface Summary {
   drops: number
   /** Data packets cut to their headers by full queues (trimming) instead of dropped. */
   trims: number
+  /** Frames lost on links (random loss, failed links) and at switches left with no route to their destination. */
+  lostOnLinks: number
+  unroutable: number
   retransmittedPackets: number
   timeouts: number
   failedQueuePairs: number
@@ -80,6 +83,7 @@ export interface Report {
   conservation: {
     framesInjected: number
     framesReceived: number
+    /** Frames lost anywhere: queue drops, no route, lost on links. */
     drops: number
     /** Frames still queued or on a wire when the run ended (zero unless it was stopped early). */
     inNetwork: number
@@ -93,6 +97,8 @@ export interface Report {
   incompleteOps: { id: number; reason: string }[]
   tiers: TierRecord[]
   /** How many equal-cost paths each queue pair's data took (at the switch where it had the most choice). */
+  /** Each injected fault: what it destroyed and how long the fabric took to deliver it all again. */
+  faults: FaultRecord[]
   paths: { queuePairs: number; meanPerQueuePair: number; minPerQueuePair: number; maxPerQueuePair: number; repicks: number }
   flows: FlowRecord[]
 }
@@ -165,7 +171,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
   // Every frame a NIC injected was received by a NIC, dropped, or is still in the network.
   const inNetwork = c.framesQueued + c.framesOnWire
   const conservationOk =
-    c.framesInjected === c.framesReceived + c.drops + c.unroutable + inNetwork &&
+    c.framesInjected === c.framesReceived + c.drops + c.unroutable + c.lostOnLinks + inNetwork &&
     c.packetsLive === inNetwork &&
     c.switchBufferedBytes === c.switchQueuedBytes
 
@@ -203,6 +209,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       wireBytes,
       drops: c.drops,
       trims: c.trims,
+      lostOnLinks: c.lostOnLinks,
+      unroutable: c.unroutable,
       retransmittedPackets: c.retransmittedPackets,
       timeouts: c.timeouts,
       failedQueuePairs: c.failedQueuePairs,
@@ -220,7 +228,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     conservation: {
       framesInjected: c.framesInjected,
       framesReceived: c.framesReceived,
-      drops: c.drops + c.unroutable,
+      drops: c.drops + c.unroutable + c.lostOnLinks,
       inNetwork,
       packetsLive: c.packetsLive,
       switchBufferedBytes: c.switchBufferedBytes,
@@ -230,6 +238,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     incompleteOps: incompleteOps(trace, result, c.failedQueuePairs),
     tiers: tierRecords(fabric, spanPs),
     paths: pathRecord(fabric),
+    faults: fabric.faultInjector?.records ?? [],
     flows,
   }
 }

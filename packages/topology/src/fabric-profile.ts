@@ -2,6 +2,7 @@ import { FieldReader, InputError, usFromPs } from '@aifab/core'
 import { ENTROPY_POLICIES, RELIABILITY_MODES, type EntropyPolicyName, type ReliabilityMode } from '@aifab/nic'
 import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS, type LoadBalancingConfig, type LoadBalancing } from '@aifab/switch'
 import { fabricTiming } from './fabric-timing.ts'
+import { cableName, parseFaults, type FaultEvent } from './fault.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
 /**
@@ -28,11 +29,15 @@ export interface FabricProfile {
     trimming: boolean
     /** In-band telemetry: each switch appends a record to data packets at dequeue; ACKs echo them. null: off. */
     int: { bytesPerRecord: number; maxHops: number } | null
+    /** After a cable fails (or comes back), how long until routing stops (or starts again) using it. */
+    failoverDelayUs: number
     /** Fixed latency of a switch's forwarding pipeline, on top of serialization. */
     forwardingLatencyNs: number
     /** Forward once the headers are in instead of after the last bit (store-and-forward). */
     cutThrough: boolean
   }
+  /** Faults to inject (link down, degraded rate, random loss), in time order or not. */
+  faults: FaultEvent[]
   nic: {
     /** Fixed latency of a NIC's receive pipeline (data and ACKs). */
     processingDelayNs: number
@@ -54,8 +59,8 @@ export interface FabricProfile {
   }
 }
 
-const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic'] as const
-const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'trimming', 'int', 'forwardingLatencyNs', 'cutThrough'] as const
+const TOP_FIELDS = ['format', 'version', 'name', 'description', 'switch', 'nic', 'faults'] as const
+const SWITCH_FIELDS = ['loadBalancing', 'sprayOrder', 'adaptiveThresholdBytes', 'flowletGapNs', 'flowletPick', 'ecn', 'buffer', 'pfc', 'trimming', 'int', 'failoverDelayUs', 'forwardingLatencyNs', 'cutThrough'] as const
 const INT_FIELDS = ['bytesPerRecord', 'maxHops'] as const
 const PFC_FIELDS = ['xoffBytes', 'xonBytes', 'headroomBytes'] as const
 const ECN_FIELDS = ['kminBytes', 'kmaxBytes', 'pmax'] as const
@@ -140,10 +145,12 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       buffer,
       pfc,
       trimming: rs.boolean(sw, 'trimming'),
+      failoverDelayUs: rs.number(sw, 'failoverDelayUs', { min: 0, max: 1e9 }),
       int,
       forwardingLatencyNs: rs.number(sw, 'forwardingLatencyNs', { min: 0, max: 1e6 }),
       cutThrough: rs.boolean(sw, 'cutThrough'),
     },
+    faults: o.faults === undefined ? [] : parseFaults(o.faults, r.at('faults')),
     nic: {
       processingDelayNs: rn.number(nic, 'processingDelayNs', { min: 0, max: 1e6 }),
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
@@ -174,6 +181,11 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
   if (p.switch.ecn && p.switch.ecn.kmaxBytes > t.portBufferBytes / 2) {
     fail('switch.ecn.kmaxBytes', `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`)
   }
+  p.faults.forEach((f, i) => {
+    if (cableName(f.link, t) === null) {
+      fail(`faults[${i}].link`, `no such link ${JSON.stringify(f.link)} on this topology; links look like host5-leaf0 or leaf0-spine3`)
+    }
+  })
   const timing = fabricTiming(t, p)
   const rttUs = usFromPs(timing.baseRttPs)
   if (p.nic.rtoUs < rttUs) {

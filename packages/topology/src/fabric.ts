@@ -5,6 +5,7 @@ import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { TopologyConfig } from './topology-config.ts'
 import { oneWayPs } from './fabric-timing.ts'
+import type { FaultInjector } from './fault-injector.ts'
 
 /** Where a port sits, for per-tier reports: host uplink, leaf uplink, spine downlink, leaf downlink. */
 export const PORT_TIERS = ['host-up', 'leaf-up', 'spine-down', 'leaf-down'] as const
@@ -31,6 +32,8 @@ export interface FabricCounters {
   trims: number
   trimmedReceived: number
   unroutable: number
+  /** Frames lost on links: random loss, or on the wire when a link failed. */
+  lostOnLinks: number
   dataPacketsSent: number
   retransmittedPackets: number
   acksSent: number
@@ -81,6 +84,11 @@ export class Fabric {
   pfcHeadroomNeededBytes = 0
 
   private readonly qpByKey = new Map<string, QueuePair>()
+  /** Both directions' egress ports of each cable, by canonical name (`leaf0-spine3`). */
+  readonly cables = new Map<string, EgressPort[]>()
+  /** Recomputes every switch's routes without the given cables (set by the builder). */
+  reroute: (downCables: ReadonlySet<string>) => void = () => {}
+  faultInjector: FaultInjector | null = null
   /** The links a packet from `src` to `dst` crosses, set by the builder. */
   pathOf: (src: number, dst: number) => PathHop[] = () => []
 
@@ -138,6 +146,7 @@ export class Fabric {
       trims: 0,
       trimmedReceived: 0,
       unroutable: 0,
+      lostOnLinks: 0,
       dataPacketsSent: 0,
       retransmittedPackets: 0,
       acksSent: 0,
@@ -191,6 +200,7 @@ export class Fabric {
     for (const s of this.switches) c.unroutable += s.unroutable
     for (const l of this.links) {
       c.packetHops += l.packetsCarried
+      c.lostOnLinks += l.lost
       c.framesOnWire += l.inFlight
     }
     return c

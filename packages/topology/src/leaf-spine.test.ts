@@ -28,7 +28,9 @@ const profile: FabricProfile = {
     flowletPick: 'hash',
     ecn: null,
     int: null,
-    trimming: false, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
+    trimming: false,
+    failoverDelayUs: 10, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
+  faults: [],
   nic: {
     processingDelayNs: 0,
     reliability: 'go-back-n',

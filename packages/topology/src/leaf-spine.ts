@@ -1,5 +1,7 @@
 import { psFromNs, psFromUs, type PacketSink } from '@aifab/core'
 import { EgressPort, Link, RedMarker } from '@aifab/link'
+import { cableName } from './fault.ts'
+import { FaultInjector } from './fault-injector.ts'
 import { Nic, type NicConfig } from '@aifab/nic'
 import { Switch, SwitchBuffer, type SwitchBufferConfig } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
@@ -82,25 +84,33 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   const spines = Array.from({ length: topo.spines }, (_, s) => switchOf(topo.leaves + s, `spine${s}`))
   f.switches.push(...leaves, ...spines)
 
+  const cable = (name: string, p: EgressPort) => f.cables.set(name, [...(f.cables.get(name) ?? []), p])
   for (let h = 0; h < hosts; h++) {
     const nic = new Nic(h, sched, pool, nicCfg, f.qps)
     // Only ACKs and NAKs ever queue at a NIC port (data is pulled when the port is free).
     nic.port = port(`host${h}>leaf${leafOf(h)}`, 'host-up', hostUp, Number.MAX_SAFE_INTEGER, leaves[leafOf(h)]!, false)
     nic.port.source = nic
+    cable(`host${h}-leaf${leafOf(h)}`, nic.port)
     f.nics.push(nic)
   }
   for (let l = 0; l < topo.leaves; l++) {
     for (let i = 0; i < topo.hostsPerLeaf; i++) {
       const h = l * topo.hostsPerLeaf + i
-      leaves[l]!.addPort(port(`leaf${l}>host${h}`, 'leaf-down', hostDown, topo.portBufferBytes, f.nics[h]!, true))
+      const p = port(`leaf${l}>host${h}`, 'leaf-down', hostDown, topo.portBufferBytes, f.nics[h]!, true)
+      leaves[l]!.addPort(p)
+      cable(`host${h}-leaf${l}`, p)
     }
     for (let s = 0; s < topo.spines; s++) {
-      leaves[l]!.addPort(port(`leaf${l}>spine${s}`, 'leaf-up', leafUp, topo.portBufferBytes, spines[s]!, true))
+      const p = port(`leaf${l}>spine${s}`, 'leaf-up', leafUp, topo.portBufferBytes, spines[s]!, true)
+      leaves[l]!.addPort(p)
+      cable(`leaf${l}-spine${s}`, p)
     }
   }
   for (let s = 0; s < topo.spines; s++) {
     for (let l = 0; l < topo.leaves; l++) {
-      spines[s]!.addPort(port(`spine${s}>leaf${l}`, 'spine-down', spineDown, topo.portBufferBytes, leaves[l]!, true))
+      const p = port(`spine${s}>leaf${l}`, 'spine-down', spineDown, topo.portBufferBytes, leaves[l]!, true)
+      spines[s]!.addPort(p)
+      cable(`leaf${l}-spine${s}`, p)
     }
   }
 
@@ -116,13 +126,28 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     f.buffers.push(buffer)
   }
 
-  const uplinks = Array.from({ length: topo.spines }, (_, s) => topo.hostsPerLeaf + s)
-  for (let l = 0; l < topo.leaves; l++) {
-    leaves[l]!.setRoutes(
-      Array.from({ length: hosts }, (_, h) => (leafOf(h) === l ? [h - l * topo.hostsPerLeaf] : uplinks)),
-    )
+  // Shortest paths over the cables that are up: a leaf reaches a remote host
+  // through every spine still connected to both leaves.
+  f.reroute = (down) => {
+    const up = (name: string) => !down.has(name)
+    for (let l = 0; l < topo.leaves; l++) {
+      leaves[l]!.setRoutes(
+        Array.from({ length: hosts }, (_, h) => {
+          const m = leafOf(h)
+          if (m === l) return up(`host${h}-leaf${l}`) ? [h - l * topo.hostsPerLeaf] : []
+          const via: number[] = []
+          for (let s = 0; s < topo.spines; s++) if (up(`leaf${l}-spine${s}`) && up(`leaf${m}-spine${s}`)) via.push(topo.hostsPerLeaf + s)
+          return via
+        }),
+      )
+    }
+    spines.forEach((sp, s) => sp.setRoutes(Array.from({ length: hosts }, (_, h) => (up(`leaf${leafOf(h)}-spine${s}`) ? [leafOf(h)] : []))))
   }
-  for (const sp of spines) sp.setRoutes(Array.from({ length: hosts }, (_, h) => [leafOf(h)]))
+  f.reroute(new Set())
+  if (profile.faults.length > 0) {
+    const faults = profile.faults.map((event) => ({ event, cable: cableName(event.link, topo)! }))
+    f.faultInjector = new FaultInjector(f, faults, psFromUs(profile.switch.failoverDelayUs))
+  }
   return f
 }
 

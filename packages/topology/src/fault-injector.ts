@@ -1,0 +1,119 @@
+import { PacketFlag, PacketKind, psFromUs, type EventTarget, type PacketId } from '@aifab/core'
+import type { EgressPort } from '@aifab/link'
+import type { Fabric } from './fabric.ts'
+import type { FaultEvent } from './fault.ts'
+
+const APPLY = 0
+const RESTORE = 1
+const DETECT = 2
+
+/** What one fault did, for the report. */
+export interface FaultRecord {
+  kind: FaultEvent['kind']
+  link: string
+  atPs: number
+  /** down: when it came back up, if it did. */
+  untilPs: number | null
+  /** down: when routing stopped using the cable (atPs + detection delay), if it got that far. */
+  detectedAtPs: number | null
+  /** Frames lost to it: on the wire, in the ports' queues, sent into it before routing reacted, or to random loss. */
+  lostFrames: number
+  lostDataPackets: number
+  /** down: from the failure until every data packet it destroyed had been delivered by a retransmission; null while any is missing. */
+  recoveryTimePs: number | null
+}
+
+/**
+ * Applies the profile's faults at their times and tells routing after the
+ * detection delay. It watches the data packets each fault destroys until their
+ * retransmissions are delivered, to report the recovery time.
+ */
+export class FaultInjector implements EventTarget {
+  readonly records: FaultRecord[]
+  private readonly targetId: number
+  /** Per down fault: qp x 2^32 + psn of the data packets it destroyed and not yet redelivered. */
+  private readonly missing: Set<number>[]
+  private missingTotal = 0
+  private readonly downCables = new Set<string>()
+
+  constructor(
+    private readonly fabric: Fabric,
+    private readonly faults: readonly { event: FaultEvent; cable: string }[],
+    private readonly detectionDelayPs: number,
+  ) {
+    this.targetId = fabric.sched.register(this)
+    this.records = faults.map(({ event, cable }) => ({
+      kind: event.kind,
+      link: cable,
+      atPs: psFromUs(event.atUs),
+      untilPs: event.kind === 'down' && event.untilUs !== undefined ? psFromUs(event.untilUs) : null,
+      detectedAtPs: null,
+      lostFrames: 0,
+      lostDataPackets: 0,
+      recoveryTimePs: null,
+    }))
+    this.missing = faults.map(() => new Set<number>())
+    faults.forEach(({ event }, i) => {
+      fabric.sched.schedule(psFromUs(event.atUs), this.targetId, APPLY, i)
+      if (event.kind === 'down' && event.untilUs !== undefined) fabric.sched.schedule(psFromUs(event.untilUs), this.targetId, RESTORE, i)
+    })
+    for (const nic of fabric.nics) nic.deliveryWatch = (qp, psn) => this.delivered(qp, psn)
+  }
+
+  onEvent(kind: number, i: number): void {
+    const { event, cable } = this.faults[i]!
+    const ports = this.fabric.cables.get(cable)!
+    const now = this.fabric.sched.nowPs
+    if (kind === DETECT) {
+      const down = ports[0]!.down
+      if (down) this.downCables.add(cable)
+      else this.downCables.delete(cable)
+      if (down) this.records[i]!.detectedAtPs = now
+      this.fabric.reroute(this.downCables)
+      return
+    }
+    const restore = kind === RESTORE
+    for (const port of ports) {
+      this.watch(port, i)
+      if (event.kind === 'down') port.setDown(!restore)
+      else if (event.kind === 'rate') port.cfg.rateBps = event.rateGbps * 1e9
+      else {
+        port.link.lossRate = event.lossRate
+        port.link.lossRng = this.fabric.rng.stream(`fault/${i}/${port.name}/loss`)
+      }
+    }
+    if (event.kind === 'down') this.fabric.sched.schedule(now + this.detectionDelayPs, this.targetId, DETECT, i)
+  }
+
+  /** Counts what the ports and link of `cable` lose from now on against fault `i`. */
+  private watch(port: EgressPort, i: number): void {
+    const record = this.records[i]!
+    const pool = this.fabric.pool
+    const tracked = this.faults[i]!.event.kind === 'down'
+    const onLoss = (pkt: PacketId) => {
+      record.lostFrames++
+      if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
+        record.lostDataPackets++
+        const key = pool.qp[pkt]! * 2 ** 32 + pool.psn[pkt]!
+        if (tracked && !this.missing[i]!.has(key)) {
+          this.missing[i]!.add(key)
+          this.missingTotal++
+        }
+      }
+    }
+    port.onFaultLoss = onLoss
+    port.link.onLoss = onLoss
+  }
+
+  private delivered(qp: number, psn: number): void {
+    if (this.missingTotal === 0) return
+    const key = qp * 2 ** 32 + psn
+    for (let i = 0; i < this.missing.length; i++) {
+      const m = this.missing[i]!
+      if (m.size > 0 && m.delete(key)) {
+        this.missingTotal--
+        if (m.size === 0) this.records[i]!.recoveryTimePs = this.fabric.sched.nowPs - this.records[i]!.atPs
+      }
+    }
+  }
+}
