@@ -126,7 +126,7 @@ describe('aifab CLI', () => {
     })
     it('PFC thresholds the wrong way round, or a shared buffer without alpha', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--pfc', '1000,2000,100'), /--pfc: expected xonBytes < xoffBytes \(1000\), got 2000/)
-      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--buffer', 'shared'), /--buffer: expected "static" or "shared:ALPHA"/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--buffer', 'shared'), /--buffer: expected "static" or "shared:ALPHA\[:RESERVE_BYTES\]"/)
     })
     it('ECN thresholds above the buffer', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--ecn', '100000,900000,0.2'), /--ecn: .*half the port buffer/)

@@ -139,12 +139,12 @@ function parseIntFlag(v: string): unknown {
   return { bytesPerRecord: parts[0], maxHops: parts[1] }
 }
 
-/** `--buffer static` or `--buffer shared:ALPHA`. */
+/** `--buffer static` or `--buffer shared:ALPHA[:RESERVE_BYTES]`. */
 function parseBufferFlag(v: string): unknown {
   if (v === 'static') return { model: 'static' }
-  const m = /^shared:([0-9.]+)$/.exec(v)
-  if (!m) throw new InputError('--buffer', '', `expected "static" or "shared:ALPHA", got ${JSON.stringify(v)}`)
-  return { model: 'shared', alpha: Number(m[1]) }
+  const m = /^shared:([0-9.]+)(?::([0-9]+))?$/.exec(v)
+  if (!m) throw new InputError('--buffer', '', `expected "static" or "shared:ALPHA[:RESERVE_BYTES]", got ${JSON.stringify(v)}`)
+  return { model: 'shared', alpha: Number(m[1]), reservePerQueueBytes: Number(m[2] ?? 0) }
 }
 
 /** `--ecn off` or `--ecn KMIN_BYTES,KMAX_BYTES,PMAX`. */

@@ -29,7 +29,7 @@ const RUN_OPTIONS = {
   entropy: { type: 'string', choices: ENTROPY_POLICIES, describe: 'override nic.entropyPolicy' },
   'entropy-values': { type: 'number', describe: 'override nic.entropyValues' },
   cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
-  buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA"' },
+  buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA[:RESERVE_BYTES]"' },
   'failover-delay-us': { type: 'number', describe: 'override switch.failoverDelayUs' },
   fault: { type: 'string', array: true, describe: 'add a fault (repeatable): down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS, loss:LINK:AT_US:PROBABILITY; LINK like leaf0-spine3' },
   trim: { type: 'string', choices: ['true', 'false'], describe: 'override switch.trimming' },

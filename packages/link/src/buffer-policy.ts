@@ -7,8 +7,8 @@ import type { EgressPort } from './egress-port.ts'
  * queueing a frame and says when the frame leaves its queue.
  */
 export interface BufferPolicy {
-  /** May `pkt` join `port`'s queue? False: the port drops it. */
+  /** May `pkt` join `port`'s queue? False: the port drops it. True: it is counted as queued (port.queuedBytes does not include it yet). */
   admit(pkt: PacketId, port: EgressPort): boolean
-  /** `pkt` left `port`'s queue (its serialization started). */
+  /** `pkt` left `port`'s queue (its serialization started, or a failure flushed it); port.queuedBytes no longer includes it. */
   release(pkt: PacketId, port: EgressPort): void
 }

@@ -30,6 +30,9 @@ export interface TierRecord {
   maxQueueBytes: number
   drops: number
   ecnMarks: number
+  /** PFC: time the tier's ports spent paused, summed and at the most paused port. */
+  pausedPsTotal: number
+  pausedPsMax: number
 }
 
 /** Time, bandwidth and efficiency are null when not every op completed: a partial run has no completion time. */
@@ -282,6 +285,7 @@ function pathRecord(fabric: Fabric): Report['paths'] {
 
 function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
   const out: TierRecord[] = []
+  const now = fabric.sched.nowPs
   for (const tier of PORT_TIERS) {
     const ports = fabric.ports.filter((_, i) => fabric.portTiers[i] === tier)
     if (ports.length === 0) continue
@@ -297,6 +301,8 @@ function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
       maxQueueBytes: Math.max(...ports.map((p) => p.maxQueuedBytes)),
       drops: ports.reduce((s, p) => s + p.drops, 0),
       ecnMarks: ports.reduce((s, p) => s + p.ecnMarks, 0),
+      pausedPsTotal: ports.reduce((s, p) => s + p.pausedPsAt(now), 0),
+      pausedPsMax: Math.max(...ports.map((p) => p.pausedPsAt(now))),
     })
   }
   return out

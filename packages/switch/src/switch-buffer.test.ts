@@ -18,7 +18,7 @@ function setup(cfg: Partial<SwitchBufferConfig>) {
   const buffer = new SwitchBuffer(
     sched,
     pool,
-    { model: 'shared', portBufferBytes: 0, totalBytes: 120_000, alpha: 1, pfc: null, ...cfg },
+    { model: 'shared', portBufferBytes: 0, totalBytes: 120_000, alpha: 1, reservePerQueueBytes: 0, pfc: null, ...cfg },
     [upstream.link],
   )
   for (const p of out) p.buffer = buffer
@@ -46,6 +46,18 @@ describe('switch buffer', () => {
     expect(b.out[0]!.queuedBytes).toBe(40_000)
     expect(b.out[1]!.queuedBytes).toBe(40_000)
     expect(b.buffer.usedBytes).toBe(80_000)
+  })
+
+  it('shared with a reserve: each queue always gets its reserve, the rest by dynamic threshold', () => {
+    const a = setup({ reservePerQueueBytes: 10_000 })
+    a.buffer.reserveFor(2)
+    for (let i = 0; i < 200; i++) a.send(a.out[0]!)
+    // Shared part 100,000: a lone queue's share s satisfies s <= 100,000 - s, so 50,000, plus its reserve.
+    expect(a.out[0]!.queuedBytes).toBe(60_000)
+    // The other queue still finds its reserve and half of what the pool has left.
+    for (let i = 0; i < 200; i++) a.send(a.out[1]!)
+    expect(a.out[1]!.queuedBytes).toBe(10_000 + 25_000)
+    expect(a.buffer.sharedUsedBytes).toBe(75_000)
   })
 
   it('PFC: crossing XOFF sends one PAUSE that stops the upstream port after serialization and delay', () => {

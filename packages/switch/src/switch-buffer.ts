@@ -18,6 +18,8 @@ export interface SwitchBufferConfig {
   /** Size of the pool (shared), or the switch's total (static: ports x portBufferBytes). */
   totalBytes: number
   alpha: number
+  /** shared: bytes each egress queue may always hold, set aside from the pool. */
+  reservePerQueueBytes: number
   pfc: PfcConfig | null
 }
 
@@ -35,6 +37,9 @@ export const PFC_FRAME_WIRE_BYTES = 84
 export class SwitchBuffer implements BufferPolicy {
   usedBytes = 0
   maxUsedBytes = 0
+  /** shared: bytes held beyond the queues' reserves, out of the pool's shared part. */
+  sharedUsedBytes = 0
+  private sharedBytes: number
   pausesSent = 0
   resumesSent = 0
   /** Data frames refused because their ingress exceeded XOFF + headroom (dropped, or trimmed where trimming is on). */
@@ -53,6 +58,17 @@ export class SwitchBuffer implements BufferPolicy {
   ) {
     this.ingressBytes = new Float64Array(ingressLinks.length)
     this.pausedUpstream = new Uint8Array(ingressLinks.length)
+    this.sharedBytes = cfg.totalBytes
+  }
+
+  /** Sets aside each queue's reserve for `queues` egress queues: the rest is shared. */
+  reserveFor(queues: number): void {
+    this.sharedBytes = Math.max(0, this.cfg.totalBytes - queues * this.cfg.reservePerQueueBytes)
+  }
+
+  /** Bytes of a queue of `q` bytes that live in the shared part. */
+  private overReserve(q: number): number {
+    return q > this.cfg.reservePerQueueBytes ? q - this.cfg.reservePerQueueBytes : 0
   }
 
   admit(pkt: PacketId, port: EgressPort): boolean {
@@ -72,10 +88,14 @@ export class SwitchBuffer implements BufferPolicy {
         }
       } else if (cfg.model === 'static') {
         if (port.queuedBytes + bytes > cfg.portBufferBytes) return false
-      } else if (port.queuedBytes + bytes > cfg.alpha * (cfg.totalBytes - this.usedBytes)) {
-        return false
+      } else {
+        // Dynamic threshold: within its reserve a queue always gets in; beyond,
+        // its shared bytes may reach alpha x what the pool has left.
+        const extra = this.overReserve(port.queuedBytes + bytes)
+        if (extra > 0 && extra > cfg.alpha * (this.sharedBytes - this.sharedUsedBytes)) return false
       }
     }
+    this.sharedUsedBytes += this.overReserve(port.queuedBytes + bytes) - this.overReserve(port.queuedBytes)
     this.usedBytes += bytes
     if (this.usedBytes > this.maxUsedBytes) this.maxUsedBytes = this.usedBytes
     const held = (this.ingressBytes[ing]! += bytes)
@@ -83,9 +103,11 @@ export class SwitchBuffer implements BufferPolicy {
     return true
   }
 
-  release(pkt: PacketId, _port: EgressPort): void {
+  release(pkt: PacketId, port: EgressPort): void {
     const bytes = this.pool.wireBytes[pkt]!
     const ing = this.pool.ingress[pkt]!
+    // The port has already taken the frame off its queue.
+    this.sharedUsedBytes -= this.overReserve(port.queuedBytes + bytes) - this.overReserve(port.queuedBytes)
     this.usedBytes -= bytes
     const held = (this.ingressBytes[ing]! -= bytes)
     const pfc = this.cfg.pfc

@@ -22,7 +22,7 @@ export interface FabricProfile {
     /** RED ECN marking at switch egress queues; null turns marking off. */
     ecn: { kminBytes: number; kmaxBytes: number; pmax: number } | null
     /** Static: each egress queue holds the topology's portBufferBytes. Shared: one pool per switch, each queue at most alpha x the free pool. */
-    buffer: { model: 'static' } | { model: 'shared'; alpha: number }
+    buffer: { model: 'static' } | { model: 'shared'; alpha: number; reservePerQueueBytes: number }
     /** PFC on the data class per ingress link; null: lossy. */
     pfc: { xoffBytes: number; xonBytes: number; headroomBytes: number } | null
     /** A data packet that finds no room is cut to its headers and forwarded at high priority (UEC). */
@@ -113,8 +113,12 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
     rb.onlyKeys(b, ['model'])
     buffer = { model }
   } else {
-    rb.onlyKeys(b, ['model', 'alpha'])
-    buffer = { model, alpha: rb.number(b, 'alpha', { min: 1 / 64, max: 64 }) }
+    rb.onlyKeys(b, ['model', 'alpha', 'reservePerQueueBytes'])
+    buffer = {
+      model,
+      alpha: rb.number(b, 'alpha', { min: 1 / 64, max: 64 }),
+      reservePerQueueBytes: rb.number(b, 'reservePerQueueBytes', { integer: true, min: 0, optional: true }) ?? 0,
+    }
   }
   let pfc: FabricProfile['switch']['pfc'] = null
   if (sw.pfc !== null && sw.pfc !== undefined) {

@@ -122,6 +122,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
       if (int !== null) p.int = { switchId: sw.cfg.id, bytesPerRecord: int.bytesPerRecord }
     }
     const buffer = new SwitchBuffer(sched, pool, switchBufferConfig(topo, profile, sw.ports.length), ingressOf.get(sw) ?? [])
+    buffer.reserveFor(sw.ports.length)
     for (const p of sw.ports) p.buffer = buffer
     f.buffers.push(buffer)
   }
@@ -159,6 +160,7 @@ function switchBufferConfig(topo: LeafSpineConfig, profile: FabricProfile, ports
     portBufferBytes: topo.portBufferBytes,
     totalBytes: topo.sharedBufferBytes ?? ports * topo.portBufferBytes,
     alpha: b.model === 'shared' ? b.alpha : 1,
+    reservePerQueueBytes: b.model === 'shared' ? b.reservePerQueueBytes : 0,
     pfc: profile.switch.pfc,
   }
 }
