@@ -96,22 +96,24 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
 
 /** Flags whose text becomes a JSON value other than a plain number or string. */
 const STRUCTURED_FLAGS: Partial<Record<string, (v: string) => unknown>> = {
-  ecn: parseEcnFlag,
-  pfc: parsePfcFlag,
+  ecn: (v) => offOrNumbers('--ecn', v, ['kminBytes', 'kmaxBytes', 'pmax']),
+  pfc: (v) => offOrNumbers('--pfc', v, ['xoffBytes', 'xonBytes', 'headroomBytes']),
+  int: (v) => offOrNumbers('--int', v, ['bytesPerRecord', 'maxHops']),
   buffer: parseBufferFlag,
-  int: parseIntFlag,
   'cut-through': (v) => v === 'true',
   trim: (v) => v === 'true',
 }
 
-/** `--pfc off` or `--pfc XOFF_BYTES,XON_BYTES,HEADROOM_BYTES`. */
-function parsePfcFlag(v: string): unknown {
+
+/** `off` (null), or comma-separated numbers for `keys`, e.g. `--pfc 262144,229376,65536`. */
+function offOrNumbers(flag: string, v: string, keys: readonly string[]): unknown {
   if (v === 'off') return null
   const parts = v.split(',').map(Number)
-  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) {
-    throw new InputError('--pfc', '', `expected "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES, got ${JSON.stringify(v)}`)
+  if (parts.length !== keys.length || parts.some((x) => !Number.isFinite(x))) {
+    const shape = keys.map((k) => k.replace(/([A-Z])/g, '_$1').toUpperCase()).join(',')
+    throw new InputError(flag, '', `expected "off" or ${shape}, got ${JSON.stringify(v)}`)
   }
-  return { xoffBytes: parts[0], xonBytes: parts[1], headroomBytes: parts[2] }
+  return Object.fromEntries(keys.map((k, i) => [k, parts[i]]))
 }
 
 /** `--fault down:LINK:AT_US[:UNTIL_US]`, `rate:LINK:AT_US:GBPS` or `loss:LINK:AT_US:PROBABILITY`. */
@@ -129,15 +131,6 @@ function parseFaultFlag(v: string): unknown {
   return bad()
 }
 
-/** `--int off` or `--int BYTES_PER_RECORD,MAX_HOPS`. */
-function parseIntFlag(v: string): unknown {
-  if (v === 'off') return null
-  const parts = v.split(',').map(Number)
-  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x))) {
-    throw new InputError('--int', '', `expected "off" or BYTES_PER_RECORD,MAX_HOPS, got ${JSON.stringify(v)}`)
-  }
-  return { bytesPerRecord: parts[0], maxHops: parts[1] }
-}
 
 /** `--buffer static` or `--buffer shared:ALPHA[:RESERVE_BYTES]`. */
 function parseBufferFlag(v: string): unknown {
@@ -147,12 +140,3 @@ function parseBufferFlag(v: string): unknown {
   return { model: 'shared', alpha: Number(m[1]), reservePerQueueBytes: Number(m[2] ?? 0) }
 }
 
-/** `--ecn off` or `--ecn KMIN_BYTES,KMAX_BYTES,PMAX`. */
-function parseEcnFlag(v: string): unknown {
-  if (v === 'off') return null
-  const parts = v.split(',').map(Number)
-  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) {
-    throw new InputError('--ecn', '', `expected "off" or KMIN_BYTES,KMAX_BYTES,PMAX, got ${JSON.stringify(v)}`)
-  }
-  return { kminBytes: parts[0], kmaxBytes: parts[1], pmax: parts[2] }
-}
