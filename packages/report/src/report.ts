@@ -19,6 +19,19 @@ export interface FlowRecord {
   fctPs: number
 }
 
+export interface PortRecord {
+  name: string
+  tier: PortTier
+  txBytes: number
+  utilization: number
+  maxQueueBytes: number
+  drops: number
+  ecnMarks: number
+  trims: number
+  pausesReceived: number
+  pausedPs: number
+}
+
 export interface TierRecord {
   tier: PortTier
   ports: number
@@ -99,6 +112,8 @@ export interface Report {
   }
   incompleteOps: { id: number; reason: string }[]
   tiers: TierRecord[]
+  /** Every port that sent or dropped anything, with its own counters. */
+  ports: PortRecord[]
   /** How many equal-cost paths each queue pair's data took (at the switch where it had the most choice). */
   /** Each injected fault: what it destroyed and how long the fabric took to deliver it all again. */
   faults: FaultRecord[]
@@ -240,6 +255,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     },
     incompleteOps: incompleteOps(trace, result, c.failedQueuePairs),
     tiers: tierRecords(fabric, spanPs),
+    ports: portRecords(fabric, spanPs),
     paths: pathRecord(fabric),
     faults: fabric.faultInjector?.records ?? [],
     flows,
@@ -281,6 +297,24 @@ function pathRecord(fabric: Fabric): Report['paths'] {
   }
   const repicks = fabric.switches.reduce((s, sw) => s + sw.repicks, 0)
   return { queuePairs: counted, meanPerQueuePair: counted ? sum / counted : 0, minPerQueuePair: counted ? min : 0, maxPerQueuePair: max, repicks }
+}
+
+function portRecords(fabric: Fabric, durationPs: number): PortRecord[] {
+  const now = fabric.sched.nowPs
+  return fabric.ports
+    .map((p, i) => ({
+      name: p.name,
+      tier: fabric.portTiers[i]!,
+      txBytes: p.txBytes,
+      utilization: durationPs > 0 ? p.busyPs / durationPs : 0,
+      maxQueueBytes: p.maxQueuedBytes,
+      drops: p.drops,
+      ecnMarks: p.ecnMarks,
+      trims: p.trims,
+      pausesReceived: p.pausesReceived,
+      pausedPs: p.pausedPsAt(now),
+    }))
+    .filter((r) => r.txBytes > 0 || r.drops > 0 || r.pausesReceived > 0)
 }
 
 function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
