@@ -39,6 +39,34 @@ describe('a link failure during a ring all-reduce', () => {
     expect(failed.summary.completionTimePs!).toBeGreaterThan(healthy.summary.completionTimePs!)
   })
 
+  it('a host cable failing with ACKs queued at its NIC keeps every frame accounted for', () => {
+    const { report } = simulate(trace, topo, { ...profile('ai-ethernet'), faults: [{ kind: 'down', link: 'host0-leaf0', atUs: 30, untilUs: 40 }] }, 1)
+    expect(report.conservation.ok).toBe(true)
+    expect(report.outcome).toBe('complete')
+    expect(report.faults[0]!.lostFrames).toBeGreaterThan(0)
+  })
+
+  it('losses on a cable count against the fault that caused them', () => {
+    const { report } = simulate(
+      trace,
+      topo,
+      {
+        ...profile('ai-ethernet'),
+        faults: [
+          { kind: 'loss', link: 'leaf0-spine1', atUs: 0, lossRate: 0.01 },
+          { kind: 'down', link: 'leaf0-spine1', atUs: 50, untilUs: 60 },
+        ],
+      },
+      1,
+    )
+    const [loss, down] = report.faults
+    expect(loss!.lostFrames).toBeGreaterThan(0)
+    expect(down!.lostFrames).toBeGreaterThan(0)
+    expect(loss!.lostFrames + down!.lostFrames).toBe(report.summary.lostOnLinks + fabricQueueFaultDrops(report))
+    expect(loss!.recoveryTimePs).toBeNull()
+    expect(down!.recoveryTimePs).toBeGreaterThan(0)
+  })
+
   it('random loss on a link is recovered too, and counted', () => {
     const lossy = simulate(trace, topo, { ...profile('ai-ethernet'), faults: [{ kind: 'loss', link: 'spine0>leaf2', atUs: 0, lossRate: 0.01 }] }, 1).report
     expect(lossy.outcome).toBe('complete')
@@ -54,3 +82,8 @@ describe('a link failure during a ring all-reduce', () => {
     expect(slow.outcome).toBe('complete')
   })
 })
+
+/** Frames the failed cable's ports dropped from their queues (counted in drops, not on the links). */
+function fabricQueueFaultDrops(report: { ports: { name: string; drops: number }[] }): number {
+  return report.ports.filter((p) => p.name === 'leaf0>spine1' || p.name === 'spine1>leaf0').reduce((s, p) => s + p.drops, 0)
+}

@@ -108,8 +108,9 @@ const STRUCTURED_FLAGS: Partial<Record<string, (v: string) => unknown>> = {
 /** `off` (null), or comma-separated numbers for `keys`, e.g. `--pfc 262144,229376,65536`. */
 function offOrNumbers(flag: string, v: string, keys: readonly string[]): unknown {
   if (v === 'off') return null
-  const parts = v.split(',').map(Number)
-  if (parts.length !== keys.length || parts.some((x) => !Number.isFinite(x))) {
+  const texts = v.split(',')
+  const parts = texts.map(Number)
+  if (parts.length !== keys.length || texts.some((t) => t.trim() === '') || parts.some((x) => !Number.isFinite(x))) {
     const shape = keys.map((k) => k.replace(/([A-Z])/g, '_$1').toUpperCase()).join(',')
     throw new InputError(flag, '', `expected "off" or ${shape}, got ${JSON.stringify(v)}`)
   }

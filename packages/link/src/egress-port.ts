@@ -85,6 +85,8 @@ export class EgressPort implements PacketSink, EventTarget {
   private dataTail = NONE
   private inService = NONE
   private txStartPs = 0
+  /** The rate the frame in service is being sent at (a fault may change cfg.rateBps meanwhile). */
+  txRateBps = 0
   readonly targetId: number
 
   constructor(
@@ -285,6 +287,7 @@ export class EgressPort implements PacketSink, EventTarget {
     this.inServiceBytes = bytes
     this.busy = true
     this.txStartPs = this.sched.nowPs
-    this.sched.schedule(this.sched.nowPs + serializationPs(bytes, this.cfg.rateBps), this.targetId, PortEvent.TX_DONE, 0)
+    this.txRateBps = this.cfg.rateBps
+    this.sched.schedule(this.sched.nowPs + serializationPs(bytes, this.txRateBps), this.targetId, PortEvent.TX_DONE, 0)
   }
 }

@@ -41,8 +41,8 @@ export class Link implements EventTarget {
   /** Probability that a frame is lost on the wire; drawn from `lossRng`. */
   lossRate = 0
   lossRng: Rng | null = null
-  /** Told of every frame this link loses (fault accounting). */
-  onLoss: ((pkt: PacketId) => void) | null = null
+  /** Told of every frame this link loses (fault accounting): `failed` when the link was down, else random loss. */
+  onLoss: ((pkt: PacketId, failed: boolean) => void) | null = null
   /** Bumped when the link fails: arrival events scheduled before are stale. */
   private epoch = 0
 
@@ -56,7 +56,10 @@ export class Link implements EventTarget {
     private readonly sched: Scheduler,
     private readonly pool: PacketPool,
     readonly name: string,
+    /** Propagation plus the latency of the device the link leads into. */
     readonly delayPs: number,
+    /** Propagation alone (what a PFC frame going the other way takes); defaults to delayPs. */
+    readonly propagationPs = delayPs,
   ) {
     this.ringPkt = new Int32Array(64)
     this.ringTimePs = new Float64Array(64)
@@ -74,13 +77,13 @@ export class Link implements EventTarget {
     this.bytesCarried += wireBytes
     if (this.down || (this.lossRate > 0 && this.lossRng!.nextFloat() < this.lossRate)) {
       this.lost++
-      this.onLoss?.(pkt)
+      this.onLoss?.(pkt, this.down)
       this.pool.free(pkt)
       return
     }
     if (this.count === this.ringPkt.length) this.grow()
     let at = this.sched.nowPs + this.delayPs
-    if (this.cutThrough && wireBytes > CUT_THROUGH_HEADER_BYTES) at -= serializationPs(wireBytes - CUT_THROUGH_HEADER_BYTES, this.from!.cfg.rateBps)
+    if (this.cutThrough && wireBytes > CUT_THROUGH_HEADER_BYTES) at -= serializationPs(wireBytes - CUT_THROUGH_HEADER_BYTES, this.from!.txRateBps)
     const slot = (this.head + this.count) & (this.ringPkt.length - 1)
     this.ringPkt[slot] = pkt
     this.ringTimePs[slot] = at
@@ -94,7 +97,7 @@ export class Link implements EventTarget {
     const mask = this.ringPkt.length - 1
     for (let i = 0; i < this.count; i++) {
       const pkt = this.ringPkt[(this.head + i) & mask]!
-      this.onLoss?.(pkt)
+      this.onLoss?.(pkt, true)
       this.pool.free(pkt)
     }
     this.lost += this.count

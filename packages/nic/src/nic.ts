@@ -193,7 +193,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
     const ecnEcho = (pool.flags[pkt]! & PacketFlag.ECE) !== 0
     qp.cc.onAck(this.ackInfo.fill(pool, pkt, acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho, isNak))
-    this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho)
+    // A NAK (a trimmed or lost packet) marks its path as bad as an ECN echo does.
+    this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho || isNak)
     if (isNak) {
       this.naksReceived++
       qp.cc.onNack()

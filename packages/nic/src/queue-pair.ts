@@ -67,6 +67,13 @@ export class QueuePair {
     this.rcvBitmap = new Uint8Array(reorderWindowPackets)
   }
 
+  /** Whether the receiver already holds `psn` (so a lost copy of it costs nothing). */
+  hasReceived(psn: number): boolean {
+    if (psn < this.rcvNxt) return true
+    const ahead = psn - this.rcvNxt
+    return this.rcvHeld > 0 && ahead < this.rcvBitmap.length && this.rcvBitmap[psn % this.rcvBitmap.length] === 1
+  }
+
   /** Appends a message of `bytes` (> 0) for op `opId`, cut into packets of `mtuBytes`. */
   post(opId: number, bytes: number, mtuBytes: number): void {
     const packets = Math.ceil(bytes / mtuBytes)

@@ -79,7 +79,10 @@ export interface Summary {
   pfcPauses: number
   /** Sum over ports of the time their data class was paused by PFC. */
   pfcPausedPs: number
-  pfcHeadroomOverflowDrops: number
+  /** Data frames refused over XOFF + headroom: each dropped, or trimmed where trimming is on. */
+  pfcHeadroomOverflows: number
+  /** Frames refused because a switch's whole buffer was full. */
+  bufferFullRefusals: number
   reorderWindowPeak: number
   packetHops: number
   events: number
@@ -237,7 +240,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       ecnMarks: c.ecnMarks,
       pfcPauses: c.pfcPausesSent,
       pfcPausedPs: c.pfcPausedPs,
-      pfcHeadroomOverflowDrops: c.pfcHeadroomOverflowDrops,
+      pfcHeadroomOverflows: c.pfcHeadroomOverflows,
+      bufferFullRefusals: c.bufferFullRefusals,
       reorderWindowPeak: c.reorderWindowPeak,
       packetHops: c.packetHops,
       events: result.events,

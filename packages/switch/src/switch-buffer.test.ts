@@ -65,7 +65,8 @@ describe('switch buffer', () => {
     for (let i = 0; i < 12; i++) send(out[0]!)
     expect(buffer.pausesSent).toBe(1)
     // Beyond XOFF + headroom (8000 bytes from this ingress), frames are dropped and counted.
-    expect(buffer.headroomOverflowDrops).toBe(4)
+    expect(buffer.headroomOverflows).toBe(4)
+    expect(buffer.pausesSent).toBe(1)
     expect(out[0]!.drops).toBe(4)
     sched.run()
     expect(upstream.paused).toBe(true)

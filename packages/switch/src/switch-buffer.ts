@@ -42,12 +42,15 @@ export class SwitchBuffer implements BufferPolicy {
   private sharedBytes: number
   pausesSent = 0
   resumesSent = 0
-  /** Data frames refused because their ingress exceeded XOFF + headroom (dropped, or trimmed where trimming is on). */
-  headroomOverflowDrops = 0
+  /** Data frames refused because their ingress exceeded XOFF + headroom (each dropped, or trimmed where trimming is on). */
+  headroomOverflows = 0
   headroomOverflowBytes = 0
+  /** Frames refused because the whole switch buffer was full. */
+  bufferFullRefusals = 0
 
   readonly ingressBytes: Float64Array
   private readonly pausedUpstream: Uint8Array
+  private readonly lastSignalPs: Float64Array
 
   constructor(
     private readonly sched: Scheduler,
@@ -58,6 +61,7 @@ export class SwitchBuffer implements BufferPolicy {
   ) {
     this.ingressBytes = new Float64Array(ingressLinks.length)
     this.pausedUpstream = new Uint8Array(ingressLinks.length)
+    this.lastSignalPs = new Float64Array(ingressLinks.length)
     this.sharedBytes = cfg.totalBytes
   }
 
@@ -74,18 +78,25 @@ export class SwitchBuffer implements BufferPolicy {
   admit(pkt: PacketId, port: EgressPort): boolean {
     const pool = this.pool
     const bytes = pool.wireBytes[pkt]!
-    const ing = pool.ingress[pkt]!
     const cfg = this.cfg
-    if (this.usedBytes + bytes > cfg.totalBytes) return false
-    const pfc = cfg.pfc
-    // A trimmed header only needs room in the switch: that is the point of trimming.
-    if ((pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
-      if (pfc !== null && pool.kind[pkt] === PacketKind.DATA) {
-        if (this.ingressBytes[ing]! + bytes > pfc.xoffBytes + pfc.headroomBytes) {
-          this.headroomOverflowDrops++
+    const data = this.isData(pkt)
+    if (this.usedBytes + bytes > cfg.totalBytes) {
+      this.bufferFullRefusals++
+      return false
+    }
+    if (data) {
+      const pfc = cfg.pfc
+      if (pfc !== null) {
+        const ing = pool.ingress[pkt]!
+        const held = this.ingressBytes[ing]!
+        // Crossing XOFF pauses the sender, even when the frame then finds the headroom used up.
+        if (held + bytes > pfc.xoffBytes && this.pausedUpstream[ing] === 0) this.signal(ing, PortEvent.PAUSE)
+        if (held + bytes > pfc.xoffBytes + pfc.headroomBytes) {
+          this.headroomOverflows++
           this.headroomOverflowBytes += bytes
           return false
         }
+        this.ingressBytes[ing] = held + bytes
       } else if (cfg.model === 'static') {
         if (port.queuedBytes + bytes > cfg.portBufferBytes) return false
       } else {
@@ -95,29 +106,36 @@ export class SwitchBuffer implements BufferPolicy {
         if (extra > 0 && extra > cfg.alpha * (this.sharedBytes - this.sharedUsedBytes)) return false
       }
     }
+    // Control frames (ACK, NAK, trimmed headers) ride their own strict-priority
+    // class: they only need room in the switch, not in the data queue's share.
     this.sharedUsedBytes += this.overReserve(port.queuedBytes + bytes) - this.overReserve(port.queuedBytes)
     this.usedBytes += bytes
     if (this.usedBytes > this.maxUsedBytes) this.maxUsedBytes = this.usedBytes
-    const held = (this.ingressBytes[ing]! += bytes)
-    if (pfc !== null && held > pfc.xoffBytes && this.pausedUpstream[ing] === 0) this.signal(ing, PortEvent.PAUSE)
     return true
   }
 
   release(pkt: PacketId, port: EgressPort): void {
     const bytes = this.pool.wireBytes[pkt]!
-    const ing = this.pool.ingress[pkt]!
     // The port has already taken the frame off its queue.
     this.sharedUsedBytes -= this.overReserve(port.queuedBytes + bytes) - this.overReserve(port.queuedBytes)
     this.usedBytes -= bytes
-    const held = (this.ingressBytes[ing]! -= bytes)
     const pfc = this.cfg.pfc
-    if (pfc !== null && this.pausedUpstream[ing] === 1 && held < pfc.xonBytes) this.signal(ing, PortEvent.RESUME)
+    if (pfc === null || !this.isData(pkt)) return
+    const ing = this.pool.ingress[pkt]!
+    const held = (this.ingressBytes[ing]! -= bytes)
+    if (this.pausedUpstream[ing] === 1 && held <= pfc.xonBytes) this.signal(ing, PortEvent.RESUME)
+  }
+
+  /** Data proper, the lossless class: not an ACK or NAK, not a trimmed header. */
+  private isData(pkt: PacketId): boolean {
+    return this.pool.kind[pkt] === PacketKind.DATA && (this.pool.flags[pkt]! & PacketFlag.TRIMMED) === 0
   }
 
   /**
    * Sends a PAUSE or RESUME to the port feeding ingress `ing`: it arrives after
-   * its own serialization and the link's propagation delay. (The frame is not
-   * queued behind data on the reverse link: MAC control frames go first.)
+   * its own serialization and the cable's propagation delay (MAC control frames
+   * skip the forwarding pipeline, and are not queued behind data on the reverse
+   * link), and never before the signal sent before it.
    */
   private signal(ing: number, kind: number): void {
     const link = this.ingressLinks[ing]!
@@ -125,7 +143,11 @@ export class SwitchBuffer implements BufferPolicy {
     this.pausedUpstream[ing] = kind === PortEvent.PAUSE ? 1 : 0
     if (kind === PortEvent.PAUSE) this.pausesSent++
     else this.resumesSent++
-    const at = this.sched.nowPs + serializationPs(PFC_FRAME_WIRE_BYTES, upstream.cfg.rateBps) + link.delayPs
+    const at = Math.max(
+      this.lastSignalPs[ing]!,
+      this.sched.nowPs + serializationPs(PFC_FRAME_WIRE_BYTES, upstream.cfg.rateBps) + link.propagationPs,
+    )
+    this.lastSignalPs[ing] = at
     this.sched.schedule(at, upstream.targetId, kind, 0)
   }
 }

@@ -190,6 +190,9 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
       fail(`faults[${i}].link`, `no such link ${JSON.stringify(f.link)} on this topology; links look like host5-leaf0 or leaf0-spine3`)
     }
   })
+  if (p.switch.buffer.model === 'static' && p.switch.pfc !== null && p.switch.pfc.xoffBytes + p.switch.pfc.headroomBytes > t.portBufferBytes) {
+    fail('switch.pfc.headroomBytes', `expected xoffBytes + headroomBytes to fit a port's buffer (${t.portBufferBytes} bytes), got ${p.switch.pfc.xoffBytes + p.switch.pfc.headroomBytes}`)
+  }
   const timing = fabricTiming(t, p)
   const rttUs = usFromPs(timing.baseRttPs)
   if (p.nic.rtoUs < rttUs) {

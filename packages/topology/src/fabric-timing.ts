@@ -54,9 +54,12 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   // windowBdp x (packets the host link sends in one base RTT), plus the packets
   // an ACK waits for when ACKs are coalesced.
   const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, hostRateBps))
-  // 2 x delay x rate (the wire before and after the PAUSE), one maximum frame
-  // being sent when the PAUSE arrives and one being received, and the PAUSE itself.
+  // What arrives after XOFF is crossed: the PAUSE's trip up the cable and the
+  // data already on it and in the switch's pipeline (2 x propagation + forwarding
+  // latency, at the fastest rate), one maximum frame being sent when the PAUSE
+  // arrives and one being received, and the PAUSE itself.
   const fastestBps = Math.max(hostRateBps, fabricRateBps)
-  const pfcHeadroomNeededBytes = Math.ceil((2 * linkDelayPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
+  const inFlightPs = 2 * linkDelayPs + psFromNs(profile.switch.forwardingLatencyNs)
+  const pfcHeadroomNeededBytes = Math.ceil((inFlightPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
   return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, intraLeafPath, interLeafPath, hops: { hostUp, leafUp, spineDown, hostDown } }
 }

@@ -45,8 +45,10 @@ export interface FabricCounters {
   ecnMarks: number
   pfcPausesSent: number
   pfcResumesSent: number
-  /** Data frames dropped because an ingress overflowed XOFF + PFC headroom. */
-  pfcHeadroomOverflowDrops: number
+  /** Data frames refused because an ingress overflowed XOFF + PFC headroom (dropped, or trimmed). */
+  pfcHeadroomOverflows: number
+  /** Frames refused because a switch's whole buffer was full. */
+  bufferFullRefusals: number
   /** Sum over ports of the time their data class was paused. */
   pfcPausedPs: number
   /** Bytes the switch buffers account as held, and bytes actually queued at switch ports (equal unless accounting leaks). */
@@ -158,7 +160,8 @@ export class Fabric {
       ecnMarks: 0,
       pfcPausesSent: 0,
       pfcResumesSent: 0,
-      pfcHeadroomOverflowDrops: 0,
+      pfcHeadroomOverflows: 0,
+      bufferFullRefusals: 0,
       pfcPausedPs: 0,
       switchBufferedBytes: 0,
       switchQueuedBytes: 0,
@@ -169,7 +172,8 @@ export class Fabric {
       packetsLive: this.pool.live,
     }
     for (const n of this.nics) {
-      c.framesInjected += n.port.txPackets + n.port.heldPackets
+      // Handed to the host port: sent, still held, or dropped there when the host's cable failed.
+      c.framesInjected += n.port.txPackets + n.port.heldPackets + n.port.drops
       c.framesReceived += n.framesReceived
       c.dataPacketsSent += n.dataPacketsSent
       c.retransmittedPackets += n.retransmittedPackets
@@ -194,7 +198,8 @@ export class Fabric {
     for (const b of this.buffers) {
       c.pfcPausesSent += b.pausesSent
       c.pfcResumesSent += b.resumesSent
-      c.pfcHeadroomOverflowDrops += b.headroomOverflowDrops
+      c.pfcHeadroomOverflows += b.headroomOverflows
+      c.bufferFullRefusals += b.bufferFullRefusals
       c.switchBufferedBytes += b.usedBytes
     }
     for (const s of this.switches) c.unroutable += s.unroutable

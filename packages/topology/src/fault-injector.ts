@@ -23,18 +23,28 @@ export interface FaultRecord {
   recoveryTimePs: number | null
 }
 
+/** Per cable: how many down faults hold it down, and which faults its losses count against. */
+interface CableState {
+  downs: number[]
+  loss: number
+}
+
 /**
  * Applies the profile's faults at their times and tells routing after the
- * detection delay. It watches the data packets each fault destroys until their
- * retransmissions are delivered, to report the recovery time.
+ * detection delay. Overlapping down faults on one cable keep it down until the
+ * last ends. Losses count against the fault that caused them: the latest down
+ * fault for frames lost to the failure, the loss fault for random loss. It
+ * watches the data packets a down fault destroys until their retransmissions
+ * are delivered, to report the recovery time.
  */
 export class FaultInjector implements EventTarget {
   readonly records: FaultRecord[]
   private readonly targetId: number
-  /** Per down fault: qp x 2^32 + psn of the data packets it destroyed and not yet redelivered. */
+  /** Per down fault: qp x 2^32 + psn of the data packets it destroyed and the receiver still lacks. */
   private readonly missing: Set<number>[]
   private missingTotal = 0
   private readonly downCables = new Set<string>()
+  private readonly cables = new Map<string, CableState>()
 
   constructor(
     private readonly fabric: Fabric,
@@ -53,7 +63,8 @@ export class FaultInjector implements EventTarget {
       recoveryTimePs: null,
     }))
     this.missing = faults.map(() => new Set<number>())
-    faults.forEach(({ event }, i) => {
+    faults.forEach(({ event, cable }, i) => {
+      if (!this.cables.has(cable)) this.watch(cable)
       fabric.sched.schedule(psFromUs(event.atUs), this.targetId, APPLY, i)
       if (event.kind === 'down' && event.untilUs !== undefined) fabric.sched.schedule(psFromUs(event.untilUs), this.targetId, RESTORE, i)
     })
@@ -63,46 +74,60 @@ export class FaultInjector implements EventTarget {
   onEvent(kind: number, i: number): void {
     const { event, cable } = this.faults[i]!
     const ports = this.fabric.cables.get(cable)!
+    const state = this.cables.get(cable)!
     const now = this.fabric.sched.nowPs
     if (kind === DETECT) {
       const down = ports[0]!.down
       if (down) this.downCables.add(cable)
       else this.downCables.delete(cable)
-      if (down) this.records[i]!.detectedAtPs = now
+      if (down && this.records[i]!.detectedAtPs === null) this.records[i]!.detectedAtPs = now
       this.fabric.reroute(this.downCables)
       return
     }
-    const restore = kind === RESTORE
-    for (const port of ports) {
-      this.watch(port, i)
-      if (event.kind === 'down') port.setDown(!restore)
-      else if (event.kind === 'rate') port.cfg.rateBps = event.rateGbps * 1e9
-      else {
+    if (event.kind === 'down') {
+      if (kind === APPLY) state.downs.push(i)
+      else state.downs.splice(state.downs.indexOf(i), 1)
+      const down = state.downs.length > 0
+      if (down !== ports[0]!.down) {
+        for (const port of ports) port.setDown(down)
+        this.fabric.sched.schedule(now + this.detectionDelayPs, this.targetId, DETECT, i)
+      }
+    } else if (event.kind === 'rate') {
+      for (const port of ports) port.cfg.rateBps = event.rateGbps * 1e9
+    } else {
+      state.loss = i
+      for (const port of ports) {
         port.link.lossRate = event.lossRate
         port.link.lossRng = this.fabric.rng.stream(`fault/${i}/${port.name}/loss`)
       }
     }
-    if (event.kind === 'down') this.fabric.sched.schedule(now + this.detectionDelayPs, this.targetId, DETECT, i)
   }
 
-  /** Counts what the ports and link of `cable` lose from now on against fault `i`. */
-  private watch(port: EgressPort, i: number): void {
-    const record = this.records[i]!
+  /** Routes every loss on `cable` (both directions) to the fault that caused it. */
+  private watch(cable: string): void {
+    const state: CableState = { downs: [], loss: -1 }
+    this.cables.set(cable, state)
     const pool = this.fabric.pool
-    const tracked = this.faults[i]!.event.kind === 'down'
-    const onLoss = (pkt: PacketId) => {
+    const count = (pkt: PacketId, failed: boolean) => {
+      const i = failed ? state.downs[state.downs.length - 1] : state.loss
+      if (i === undefined || i < 0) return
+      const record = this.records[i]!
       record.lostFrames++
-      if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
-        record.lostDataPackets++
-        const key = pool.qp[pkt]! * 2 ** 32 + pool.psn[pkt]!
-        if (tracked && !this.missing[i]!.has(key)) {
-          this.missing[i]!.add(key)
-          this.missingTotal++
-        }
+      if (pool.kind[pkt] !== PacketKind.DATA || (pool.flags[pkt]! & PacketFlag.TRIMMED) !== 0) return
+      record.lostDataPackets++
+      const qp = pool.qp[pkt]!
+      const psn = pool.psn[pkt]!
+      if (!failed || this.fabric.qps[qp]!.hasReceived(psn)) return
+      const key = qp * 2 ** 32 + psn
+      if (!this.missing[i]!.has(key)) {
+        this.missing[i]!.add(key)
+        this.missingTotal++
       }
     }
-    port.onFaultLoss = onLoss
-    port.link.onLoss = onLoss
+    for (const port of this.fabric.cables.get(cable)!) {
+      port.onFaultLoss = (pkt) => count(pkt, true)
+      port.link.onLoss = count
+    }
   }
 
   private delivered(qp: number, psn: number): void {

@@ -47,7 +47,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   // Links into each switch, in the order their ingress indices are given.
   const ingressOf = new Map<PacketSink, Link[]>()
   const port = (name: string, tier: PortTier, hop: PathHop, bufferBytes: number, to: PacketSink, ecn: boolean) => {
-    const link = new Link(sched, pool, name, hop.delayPs)
+    const link = new Link(sched, pool, name, hop.delayPs, psFromNs(topo.linkDelayNs))
     link.cutThrough = hop.cutThrough
     link.next = to
     const into = ingressOf.get(to) ?? []
