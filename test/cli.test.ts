@@ -128,6 +128,14 @@ describe('aifab CLI', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--pfc', '1000,2000,100'), /--pfc: expected xonBytes < xoffBytes \(1000\), got 2000/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--buffer', 'shared'), /--buffer: expected "static" or "shared:ALPHA\[:RESERVE_BYTES\]"/)
     })
+    it('ECN thresholds the wrong way round, and a negative link rate', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--ecn', '300000,100000,0.2'), /--ecn: expected kmaxBytes > kminBytes \(300000\), got 100000/)
+      const t = JSON.parse(readFileSync(join(root, topo), 'utf8'))
+      t.fabricLinkGbps = -400
+      const f = join(dir, 'negative.json')
+      writeFileSync(f, JSON.stringify(t))
+      oneLine(aifab('replay', trace, '--topology', f, '--profile', roce), /negative\.json: fabricLinkGbps: expected a number in 0\.001\.\.100000, got -400/)
+    })
     it('ECN thresholds above the buffer', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--ecn', '100000,900000,0.2'), /--ecn: .*half the port buffer/)
     })

@@ -81,6 +81,7 @@ export interface Summary {
   pfcPausedPs: number
   /** Data frames refused over XOFF + headroom: each dropped, or trimmed where trimming is on. */
   pfcHeadroomOverflows: number
+  pfcHeadroomOverflowBytes: number
   /** Frames refused because a switch's whole buffer was full. */
   bufferFullRefusals: number
   reorderWindowPeak: number
@@ -241,6 +242,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       pfcPauses: c.pfcPausesSent,
       pfcPausedPs: c.pfcPausedPs,
       pfcHeadroomOverflows: c.pfcHeadroomOverflows,
+      pfcHeadroomOverflowBytes: c.pfcHeadroomOverflowBytes,
       bufferFullRefusals: c.bufferFullRefusals,
       reorderWindowPeak: c.reorderWindowPeak,
       packetHops: c.packetHops,

@@ -47,6 +47,7 @@ export interface FabricCounters {
   pfcResumesSent: number
   /** Data frames refused because an ingress overflowed XOFF + PFC headroom (dropped, or trimmed). */
   pfcHeadroomOverflows: number
+  pfcHeadroomOverflowBytes: number
   /** Frames refused because a switch's whole buffer was full. */
   bufferFullRefusals: number
   /** Sum over ports of the time their data class was paused. */
@@ -162,6 +163,7 @@ export class Fabric {
       pfcResumesSent: 0,
       pfcHeadroomOverflows: 0,
       bufferFullRefusals: 0,
+      pfcHeadroomOverflowBytes: 0,
       pfcPausedPs: 0,
       switchBufferedBytes: 0,
       switchQueuedBytes: 0,
@@ -200,6 +202,7 @@ export class Fabric {
       c.pfcResumesSent += b.resumesSent
       c.pfcHeadroomOverflows += b.headroomOverflows
       c.bufferFullRefusals += b.bufferFullRefusals
+      c.pfcHeadroomOverflowBytes += b.headroomOverflowBytes
       c.switchBufferedBytes += b.usedBytes
     }
     for (const s of this.switches) c.unroutable += s.unroutable
