@@ -41,6 +41,7 @@ export const PROFILE_FLAGS = {
   'nic-delay-ns': 'nic.processingDelayNs',
   nic: 'nic.reliability',
   cc: 'nic.congestionControl',
+  'cc-param': 'nic.ccParams',
   'window-bdp': 'nic.windowBdp',
   'ack-every': 'nic.ackEveryPackets',
   'rto-us': 'nic.rtoUs',
@@ -49,9 +50,11 @@ export const PROFILE_FLAGS = {
   'reorder-window': 'nic.reorderWindowPackets',
   'reorder-nack-threshold': 'nic.reorderNackThresholdPackets',
 } as const
-export type ProfileOverrides = Partial<Record<keyof typeof PROFILE_FLAGS, string | number>> & {
+export type ProfileOverrides = Partial<Record<Exclude<keyof typeof PROFILE_FLAGS, 'cc-param'>, string | number>> & {
   /** `--fault`, repeatable: appended to the profile's faults. */
   fault?: string[]
+  /** `--cc-param NAME=VALUE`, repeatable: merged over the profile's ccParams. */
+  'cc-param'?: string[]
 }
 
 /**
@@ -69,8 +72,22 @@ export function loadProfile(path: string, overrides: ProfileOverrides, topo: Top
       obj.faults = [...(Array.isArray(obj.faults) ? obj.faults : []), ...faults.map(parseFaultFlag)]
       byPath.set('faults', '--fault')
     }
+    const ccParams = overrides['cc-param'] ?? []
+    if (ccParams.length > 0) {
+      const nic = (json as Record<string, Record<string, unknown>>).nic
+      if (typeof nic === 'object' && nic !== null) {
+        const merged: Record<string, unknown> = typeof nic.ccParams === 'object' && nic.ccParams !== null ? { ...(nic.ccParams as object) } : {}
+        for (const kv of ccParams) {
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(kv)
+          if (!m || !Number.isFinite(Number(m[2]))) throw new InputError('--cc-param', '', `expected NAME=NUMBER, got ${JSON.stringify(kv)}`)
+          merged[m[1]!] = Number(m[2])
+        }
+        nic.ccParams = merged
+        byPath.set('nic.ccParams', '--cc-param')
+      }
+    }
     for (const [flag, value] of Object.entries(overrides)) {
-      if (value === undefined || flag === 'fault') continue
+      if (value === undefined || flag === 'fault' || flag === 'cc-param') continue
       const fieldPath = PROFILE_FLAGS[flag as keyof typeof PROFILE_FLAGS]
       const [section, key] = fieldPath.split('.') as [string, string]
       const obj = json as Record<string, Record<string, unknown>>

@@ -1,7 +1,7 @@
 import { InputError } from '@aifab/core'
 import { PLACEMENTS } from '@aifab/workload'
 import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS } from '@aifab/switch'
-import { ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
+import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
 import { pino } from 'pino'
 import yargs from 'yargs'
 import { genCommand, type GenArgs } from './gen-command.ts'
@@ -28,7 +28,8 @@ const RUN_OPTIONS = {
   nic: { type: 'string', choices: RELIABILITY_MODES, describe: 'override nic.reliability' },
   entropy: { type: 'string', choices: ENTROPY_POLICIES, describe: 'override nic.entropyPolicy' },
   'entropy-values': { type: 'number', describe: 'override nic.entropyValues' },
-  cc: { type: 'string', describe: 'override nic.congestionControl (only "none", a fixed window, exists so far)' },
+  cc: { type: 'string', describe: 'override nic.congestionControl: a built-in (aifab cc list) or a path to a module (./my-cc.mjs)' },
+  'cc-param': { type: 'string', array: true, describe: 'a congestion-control parameter, NAME=VALUE (repeatable)' },
   buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA[:RESERVE_BYTES]"' },
   'failover-delay-us': { type: 'number', describe: 'override switch.failoverDelayUs' },
   fault: { type: 'string', array: true, describe: 'add a fault (repeatable): down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS, loss:LINK:AT_US:PROBABILITY; LINK like leaf0-spine3' },
@@ -51,7 +52,7 @@ const RUN_OPTIONS = {
 type Argv = Record<string, unknown>
 
 /** Options that may be given more than once; any other repeated one would arrive as an array. */
-const REPEATABLE = new Set(['_', 'fault'])
+const REPEATABLE = new Set(['_', 'fault', 'cc-param'])
 
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {
@@ -65,6 +66,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', '', `expected an integer in 0..4294967295, got ${seed}`)
   const overrides: ProfileOverrides = {}
   for (const flag of Object.keys(PROFILE_FLAGS) as (keyof typeof PROFILE_FLAGS)[]) {
+    if (flag === 'cc-param') continue
     const v = argv[flag]
     if (v !== undefined) {
       if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`--${flag}`, '', 'expected a number')
@@ -81,6 +83,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     overrides,
   }
   if (argv.fault !== undefined) overrides.fault = (argv.fault as unknown[]).map(String)
+  if (argv['cc-param'] !== undefined) overrides['cc-param'] = (argv['cc-param'] as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
@@ -106,8 +109,8 @@ export async function main(args: string[]): Promise<number> {
         'replay <trace>',
         'replay a trace on a fabric with one profile',
         (y) => y.positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' }).options(RUN_OPTIONS).option('profile', { type: 'string', demandOption: true, describe: 'fabric profile JSON (configs/profiles/)' }),
-        (argv) => {
-          code = runCommand(runArgs(argv as Argv, [argv.profile as string]), logger(argv as Argv))
+        async (argv) => {
+          code = await runCommand(runArgs(argv as Argv, [argv.profile as string]), logger(argv as Argv))
         },
       )
       .command(
@@ -119,8 +122,8 @@ export async function main(args: string[]): Promise<number> {
             .options(RUN_OPTIONS)
             .option('baseline', { type: 'string', demandOption: true, describe: 'baseline profile (e.g. configs/profiles/roce.json)' })
             .option('candidate', { type: 'string', demandOption: true, describe: 'candidate profile (e.g. configs/profiles/ai-ethernet.json)' }),
-        (argv) => {
-          code = runCommand(runArgs(argv as Argv, [argv.baseline as string, argv.candidate as string]), logger(argv as Argv))
+        async (argv) => {
+          code = await runCommand(runArgs(argv as Argv, [argv.baseline as string, argv.candidate as string]), logger(argv as Argv))
         },
       )
       .command(
@@ -146,7 +149,15 @@ export async function main(args: string[]): Promise<number> {
           genCommand(argv as unknown as GenArgs)
         },
       )
-      .demandCommand(1, 'name a command: replay, compare or gen')
+      .command(
+        'cc <action>',
+        'congestion control: `aifab cc list` lists the built-ins with their parameters and defaults',
+        (y) => y.positional('action', { choices: ['list'] as const, describe: 'what to do' }),
+        () => {
+          process.stdout.write(renderCcList())
+        },
+      )
+      .demandCommand(1, 'name a command: replay, compare, gen or cc list')
       .strict()
       .help()
       .version(false)
@@ -172,4 +183,19 @@ export async function main(args: string[]): Promise<number> {
     return EXIT.internal
   }
   return code
+}
+
+/** `aifab cc list`: each built-in, what it does, its parameters with defaults. */
+function renderCcList(): string {
+  const lines: string[] = []
+  for (const def of Object.values(BUILTIN_CC)) {
+    lines.push(`${def.name}: ${def.description}`)
+    const needs = [def.needsEcn ? 'switch.ecn' : '', def.needsInt ? 'switch.int' : ''].filter(Boolean)
+    if (needs.length) lines.push(`  needs: ${needs.join(', ')}`)
+    for (const [k, p] of Object.entries(def.params)) lines.push(`  ${k.padEnd(20)} ${(Number.isInteger(p.default) ? String(p.default) : String(Number(p.default.toPrecision(6)))).padStart(10)}  ${p.description}`)
+    lines.push('')
+  }
+  lines.push('Set one with --cc NAME --cc-param KEY=VALUE, or nic.congestionControl and nic.ccParams in a profile.')
+  lines.push('A module of your own: --cc ./my-cc.mjs (see configs/cc/example-cc.mjs).')
+  return lines.join('\n') + '\n'
 }

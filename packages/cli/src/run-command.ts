@@ -4,6 +4,9 @@ import { psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
+import { ccBaseDir, loadCc } from './load-cc.ts'
+import { checkCcFitsProfile } from '@aifab/topology'
+import { resolveCcParams, type CcDefinition } from '@aifab/nic'
 import { toJson, writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
 
@@ -25,9 +28,16 @@ export interface RunArgs {
 export const EXIT = { ok: 0, internal: 1, badInput: 2, incomplete: 3 } as const
 
 /** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
-export function runCommand(a: RunArgs, log: Logger): number {
+export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const topology = loadTopology(a.topology)
   const profiles = a.profiles.map((p) => loadProfile(p, a.overrides, topology))
+  const ccs: CcDefinition[] = []
+  for (let i = 0; i < profiles.length; i++) {
+    const def = await loadCc(profiles[i]!.nic.congestionControl, ccBaseDir(a.profiles[i]!, a.overrides.cc !== undefined), a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
+    checkCcFitsProfile(def, profiles[i]!, a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
+    resolveCcParams(def, profiles[i]!.nic.ccParams, a.overrides['cc-param'] ? '--cc-param' : a.profiles[i]!, 'nic.ccParams')
+    ccs.push(def)
+  }
   const trace = loadTrace(a.trace)
   const traceBytes = readFileSync(a.trace)
   const limits = {
@@ -35,9 +45,9 @@ export function runCommand(a: RunArgs, log: Logger): number {
     ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
   }
   const reports: Report[] = []
-  for (const profile of profiles) {
+  for (const [i, profile] of profiles.entries()) {
     if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
-    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, seed: a.seed, limits })
+    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed: a.seed, limits })
     const s = run.report.summary
     if (!a.quiet) {
       process.stderr.write(
@@ -63,6 +73,11 @@ export function runCommand(a: RunArgs, log: Logger): number {
     if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
   }
 
+  const ccBroken = reports.find((r) => r.outcome === 'cc-error')
+  if (ccBroken) {
+    process.stderr.write(`aifab: ${ccBroken.profile.name}: run stopped: ${ccBroken.error}; the partial report is written\n`)
+    return EXIT.internal
+  }
   const broken = reports.find((r) => !r.conservation.ok)
   if (broken) {
     const c = broken.conservation

@@ -5,6 +5,8 @@ export const PacketKind = {
   DATA: 0,
   ACK: 1,
   NAK: 2,
+  /** Congestion notification (DCQCN): receiver to sender, for CE-marked arrivals. */
+  CNP: 3,
 } as const
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind]
 
@@ -20,6 +22,8 @@ export const PacketFlag = {
   LAST: 8,
   /** A data packet cut to its headers by a full switch queue (trimming); it rides the control class. */
   TRIMMED: 16,
+  /** InfiniBand's AckReq: the sender's window is full, so the receiver ACKs this packet at once instead of coalescing. */
+  ACK_REQ: 32,
 } as const
 
 const NONE = -1
@@ -53,6 +57,8 @@ export class PacketPool {
   intMaxHops = 0
   intHops: Uint8Array
   intSwitch: Int32Array = new Int32Array(0)
+  /** The egress port's fabric-wide index: what tells two records of the same port apart from two of the same switch. */
+  intPort: Int32Array = new Int32Array(0)
   intRateBps: Float64Array = new Float64Array(0)
   intTsPs: Float64Array = new Float64Array(0)
   intTxBytes: Float64Array = new Float64Array(0)
@@ -87,6 +93,7 @@ export class PacketPool {
     this.intMaxHops = maxHops
     const n = this.capacity * maxHops
     this.intSwitch = new Int32Array(n)
+    this.intPort = new Int32Array(n)
     this.intRateBps = new Float64Array(n)
     this.intTsPs = new Float64Array(n)
     this.intTxBytes = new Float64Array(n)
@@ -139,6 +146,7 @@ export class PacketPool {
     if (this.intMaxHops > 0) {
       const n = cap * this.intMaxHops
       this.intSwitch = growI32(this.intSwitch, n)
+      this.intPort = growI32(this.intPort, n)
       this.intRateBps = growF64(this.intRateBps, n)
       this.intTsPs = growF64(this.intTsPs, n)
       this.intTxBytes = growF64(this.intTxBytes, n)

@@ -49,7 +49,7 @@ export class EgressPort implements PacketSink, EventTarget {
   trim = false
   trims = 0
   /** In-band telemetry: this port appends a record to each data packet it dequeues. */
-  int: { switchId: number; bytesPerRecord: number } | null = null
+  int: { switchId: number; portId: number; bytesPerRecord: number } | null = null
   intRecords = 0
   /** Data class stopped by a PFC PAUSE from the device downstream. */
   paused = false
@@ -253,6 +253,7 @@ export class EgressPort implements PacketSink, EventTarget {
     if (hop >= pool.intMaxHops) return
     const i = pkt * pool.intMaxHops + hop
     pool.intSwitch[i] = this.int!.switchId
+    pool.intPort[i] = this.int!.portId
     pool.intRateBps[i] = this.cfg.rateBps
     pool.intTsPs[i] = this.sched.nowPs
     pool.intTxBytes[i] = this.txBytes

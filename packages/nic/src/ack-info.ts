@@ -8,6 +8,10 @@ import type { PacketId, PacketPool } from '@aifab/core'
  */
 export class AckInfo {
   ackedBytes = 0
+  /** The cumulative acknowledgement: every PSN below it has arrived. */
+  ackPsn = 0
+  /** The sender's next new PSN when the ACK arrived (per-RTT bookkeeping: an ACK at or past a remembered nextPsn closes a round trip). */
+  nextPsn = 0
   rttPs = 0
   ecnEcho = false
   nack = false
@@ -15,9 +19,11 @@ export class AckInfo {
   private pool: PacketPool | null = null
   private pkt: PacketId = -1
 
-  fill(pool: PacketPool, pkt: PacketId, ackedBytes: number, rttPs: number, ecnEcho: boolean, nack: boolean): this {
+  fill(pool: PacketPool, pkt: PacketId, ackPsn: number, nextPsn: number, ackedBytes: number, rttPs: number, ecnEcho: boolean, nack: boolean): this {
     this.pool = pool
     this.pkt = pkt
+    this.ackPsn = ackPsn
+    this.nextPsn = nextPsn
     this.ackedBytes = ackedBytes
     this.rttPs = rttPs
     this.ecnEcho = ecnEcho
@@ -32,6 +38,10 @@ export class AckInfo {
   /** Id of the switch that stamped hop `hop`. */
   hopSwitch(hop: number): number {
     return this.pool!.intSwitch[this.slot(hop)]!
+  }
+  /** Fabric-wide index of the egress port that stamped hop `hop`. */
+  hopPort(hop: number): number {
+    return this.pool!.intPort[this.slot(hop)]!
   }
   hopRateBps(hop: number): number {
     return this.pool!.intRateBps[this.slot(hop)]!

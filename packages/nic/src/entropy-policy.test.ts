@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FixedWindow } from './congestion-control.ts'
+import { FixedWindow } from './cc/none.ts'
 import { entropyPolicy } from './entropy-policy.ts'
 import { QueuePair } from './queue-pair.ts'
 

@@ -27,6 +27,8 @@ export interface NicConfig {
   nakIntervalPs: number
   /** `reorder` mode: PSNs tracked beyond the next expected one; later arrivals are dropped and NACKed. */
   reorderWindowPackets: number
+  /** DCQCN's notification point: at most one CNP per flow per this interval for CE-marked arrivals; 0: no CNPs. */
+  cnpIntervalPs: number
   /** Wire bytes of one INT record (echoed in ACKs); 0 when the fabric stamps none. */
   intBytesPerRecord: number
   entropyPolicy: EntropyPolicyName

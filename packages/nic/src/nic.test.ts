@@ -1,7 +1,7 @@
 import { PacketKind, PacketPool, Scheduler, serializationPs, dataWireBytes, type PacketId, type PacketSink } from '@aifab/core'
 import { EgressPort, Link } from '@aifab/link'
 import { describe, expect, it } from 'vitest'
-import { FixedWindow } from './congestion-control.ts'
+import { FixedWindow } from './cc/none.ts'
 import { Nic } from './nic.ts'
 import type { NicConfig, ReliabilityMode } from './nic-config.ts'
 import { QueuePair } from './queue-pair.ts'
@@ -27,6 +27,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean;
     rtoPs: 50_000_000,
     retryLimit: 7,
     intBytesPerRecord: 0,
+    cnpIntervalPs: 0,
     entropyPolicy: 'fixed',
     entropyValues: 16,
     nakIntervalPs: 1_000_000_000,

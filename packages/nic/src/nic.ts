@@ -1,6 +1,7 @@
 import {
   ACK_WIRE_BYTES,
   PacketFlag,
+  serializationPs,
   PacketKind,
   dataWireBytes,
   type EventTarget,
@@ -14,8 +15,11 @@ import type { NicConfig } from './nic-config.ts'
 import type { QueuePair } from './queue-pair.ts'
 import { entropyPolicy, type EntropyPolicy } from './entropy-policy.ts'
 import { AckInfo } from './ack-info.ts'
+import { CcError, type CongestionControl } from './congestion-control.ts'
 
 const RTO_TIMER = 0
+const PACE_TIMER = 1
+const CC_TIMER = 2
 const NONE = -1
 
 /** Told when the last byte of a message has been placed at its receiver. */
@@ -48,6 +52,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   /** Data packets the receiver threw away: out of order under go-back-n, beyond the tracking window under reorder. */
   rxDiscards = 0
   rxDuplicates = 0
+  cnpsSent = 0
+  cnpsReceived = 0
   /** Trimmed headers that arrived (their payload was cut by a full queue). */
   trimmedReceived = 0
   deliveredPayloadBytes = 0
@@ -78,7 +84,38 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   /** Queues a message on a queue pair whose source is this host. */
   post(qp: QueuePair, opId: number, bytes: number): void {
     qp.post(opId, bytes, this.cfg.mtuBytes)
+    // Controller timers parked while the flow was idle run again from now.
+    if (qp.parkedTimers.length > 0) {
+      for (const t of qp.parkedTimers) this.armCcTimer(qp, t.delayPs, t.tag)
+      qp.parkedTimers.length = 0
+    }
     this.activate(qp)
+  }
+
+  /** ctx.setTimer of a queue pair's controller. */
+  armCcTimer(qp: QueuePair, delayPs: number, tag: number): void {
+    if (!(delayPs >= 0) || !Number.isFinite(delayPs) || !Number.isInteger(tag) || tag < 0 || tag > 1023) {
+      throw new CcError(qp.cc.name, qp.id, 'setTimer', `expected a delay >= 0 ps and an integer tag 0..1023, got ${delayPs}, ${tag}`)
+    }
+    qp.ccTimers.push({ tag, delayPs })
+    this.sched.schedule(this.sched.nowPs + delayPs, this.targetId, CC_TIMER, qp.id * 1024 + tag)
+  }
+
+  /**
+   * Runs one controller callback and checks what it left: a controller that
+   * throws, or whose rate or window is not a positive number, stops the run.
+   */
+  private cc(qp: QueuePair, event: string, call: (cc: CongestionControl) => void): void {
+    const cc = qp.cc
+    try {
+      call(cc)
+    } catch (e) {
+      if (e instanceof CcError) throw e
+      throw new CcError(cc.name, qp.id, event, `threw ${e instanceof Error ? e.message : String(e)}`)
+    }
+    if (!(cc.rateBps > 0 && cc.rateBps < Infinity) || !(cc.windowBytes > 0)) {
+      throw new CcError(cc.name, qp.id, event, `set rate ${cc.rateBps} b/s and window ${cc.windowBytes} bytes; expected a positive finite rate and a positive window`)
+    }
   }
 
   // ---- Sender -----------------------------------------------------------
@@ -88,6 +125,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       const qp = this.qps[this.ring[this.ringHead]!]!
       this.ringHead = (this.ringHead + 1) & (this.ring.length - 1)
       this.ringCount--
+      if (qp.nextSendPs > this.sched.nowPs) {
+        // Paced: leave the ring and come back when the rate allows the next packet.
+        qp.active = false
+        this.armPace(qp)
+        continue
+      }
       const pkt = this.build(qp)
       if (pkt === NONE) {
         qp.active = false
@@ -110,11 +153,20 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   }
 
   private activate(qp: QueuePair): void {
-    if (!qp.active && this.canSend(qp)) {
-      qp.active = true
-      this.pushRing(qp.id)
-      this.port.kick()
+    if (qp.active || !this.canSend(qp)) return
+    if (qp.nextSendPs > this.sched.nowPs) {
+      this.armPace(qp)
+      return
     }
+    qp.active = true
+    this.pushRing(qp.id)
+    this.port.kick()
+  }
+
+  private armPace(qp: QueuePair): void {
+    if (qp.paceArmed) return
+    qp.paceArmed = true
+    this.sched.schedule(qp.nextSendPs, this.targetId, PACE_TIMER, qp.id)
   }
 
   private pushRing(qpId: number): void {
@@ -160,6 +212,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     pool.entropy[pkt] = this.entropy.next(qp)
     pool.sentPs[pkt] = now
     if (last) pool.flags[pkt]! |= PacketFlag.LAST
+    // The window is now full: ask for an ACK now, or coalescing would leave the sender waiting for the timeout.
+    if (qp.sndNxt - qp.sndUna >= this.windowPackets(qp)) pool.flags[pkt]! |= PacketFlag.ACK_REQ
     if (qp.sndUna === qp.sndMax) qp.lastProgressPs = now
     if (psn < qp.sndMax) {
       pool.flags[pkt]! |= PacketFlag.RETX
@@ -169,6 +223,10 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       qp.sndMax = psn + 1
     }
     this.dataPacketsSent++
+    // Pacing below line rate: the next packet starts one packet-time at the paced rate later.
+    const rate = qp.cc.rateBps
+    qp.nextSendPs = rate < this.cfg.lineRateBps ? now + serializationPs(pool.wireBytes[pkt]!, rate) : 0
+    if (qp.cc.onSend !== undefined) this.cc(qp, 'send', (cc) => cc.onSend!(payload))
     if (!qp.timerArmed) {
       qp.timerArmed = true
       this.sched.schedule(qp.lastProgressPs + this.cfg.rtoPs, this.targetId, RTO_TIMER, qp.id)
@@ -192,12 +250,13 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       if (qp.sndNxt < cum) qp.sndNxt = cum
     }
     const ecnEcho = (pool.flags[pkt]! & PacketFlag.ECE) !== 0
-    qp.cc.onAck(this.ackInfo.fill(pool, pkt, acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho, isNak))
+    const info = this.ackInfo.fill(pool, pkt, cum, qp.sndNxt, acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho, isNak)
+    this.cc(qp, isNak ? 'nack' : 'ack', (cc) => cc.onAck(info))
     // A NAK (a trimmed or lost packet) marks its path as bad as an ECN echo does.
     this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho || isNak)
     if (isNak) {
       this.naksReceived++
-      qp.cc.onNack()
+      if (qp.cc.onNack !== undefined) this.cc(qp, 'nack', (cc) => cc.onNack!())
       // A NAK older than the newest ACK names data already delivered: ignore it.
       if (resend >= qp.sndUna) {
         if (this.goBackN) {
@@ -211,15 +270,25 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     this.activate(qp)
   }
 
-  onEvent(_kind: number, qpId: number): void {
-    const qp = this.qps[qpId]!
+  onEvent(kind: number, arg: number): void {
+    if (kind === PACE_TIMER) {
+      const qp = this.qps[arg]!
+      qp.paceArmed = false
+      this.activate(qp)
+      return
+    }
+    if (kind === CC_TIMER) {
+      this.onCcTimer(this.qps[Math.floor(arg / 1024)]!, arg % 1024)
+      return
+    }
+    const qp = this.qps[arg]!
     qp.timerArmed = false
     if (qp.sndUna >= qp.sndMax || qp.failed) return
     const now = this.sched.nowPs
     const due = qp.lastProgressPs + this.cfg.rtoPs
     if (now < due) {
       qp.timerArmed = true
-      this.sched.schedule(due, this.targetId, RTO_TIMER, qpId)
+      this.sched.schedule(due, this.targetId, RTO_TIMER, arg)
       return
     }
     qp.timeouts++
@@ -229,12 +298,26 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       this.failedQueuePairs++
       return
     }
-    qp.cc.onTimeout()
+    if (qp.cc.onTimeout !== undefined) this.cc(qp, 'timeout', (cc) => cc.onTimeout!())
     if (this.goBackN) qp.sndNxt = qp.sndUna
     else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)
     qp.lastProgressPs = now
     qp.timerArmed = true
-    this.sched.schedule(now + this.cfg.rtoPs, this.targetId, RTO_TIMER, qpId)
+    this.sched.schedule(now + this.cfg.rtoPs, this.targetId, RTO_TIMER, arg)
+    this.activate(qp)
+  }
+
+  /** A controller timer came due: delivered, or parked while the flow has nothing outstanding. */
+  private onCcTimer(qp: QueuePair, tag: number): void {
+    const i = qp.ccTimers.findIndex((t) => t.tag === tag)
+    if (i < 0) return
+    const timer = qp.ccTimers[i]!
+    qp.ccTimers.splice(i, 1)
+    if (qp.sndUna >= qp.endPsn || qp.failed) {
+      qp.parkedTimers.push(timer)
+      return
+    }
+    this.cc(qp, 'timer', (cc) => cc.onTimer?.(tag))
     this.activate(qp)
   }
 
@@ -242,8 +325,38 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
 
   receive(pkt: PacketId): void {
     this.framesReceived++
-    if (this.pool.kind[pkt] === PacketKind.DATA) this.onData(pkt)
+    const kind = this.pool.kind[pkt]
+    if (kind === PacketKind.DATA) this.onData(pkt)
+    else if (kind === PacketKind.CNP) this.onCnp(pkt)
     else this.onFeedback(pkt)
+  }
+
+  private onCnp(pkt: PacketId): void {
+    const qp = this.qps[this.pool.qp[pkt]!]!
+    this.cnpsReceived++
+    this.pool.free(pkt)
+    if (qp.cc.onCnp !== undefined) this.cc(qp, 'cnp', (cc) => cc.onCnp!())
+    this.activate(qp)
+  }
+
+  /** DCQCN's notification point: a CE-marked arrival earns its sender a CNP, at most one per interval. */
+  private maybeCnp(qp: QueuePair, entropy: number): void {
+    const now = this.sched.nowPs
+    if (now - qp.lastCnpPs < this.cfg.cnpIntervalPs) return
+    qp.lastCnpPs = now
+    const pool = this.pool
+    const cnp = pool.alloc()
+    pool.kind[cnp] = PacketKind.CNP
+    pool.src[cnp] = qp.dstHost
+    pool.dst[cnp] = qp.srcHost
+    pool.qp[cnp] = qp.id
+    pool.psn[cnp] = qp.rcvNxt
+    pool.payloadBytes[cnp] = 0
+    pool.wireBytes[cnp] = ACK_WIRE_BYTES
+    pool.entropy[cnp] = entropy
+    pool.sentPs[cnp] = now
+    this.cnpsSent++
+    this.port.receive(cnp)
   }
 
   private onData(pkt: PacketId): void {
@@ -254,7 +367,10 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       this.onTrimmed(qp, pkt, psn)
       return
     }
-    if ((pool.flags[pkt]! & PacketFlag.CE) !== 0) qp.rcvCeSinceAck = true
+    if ((pool.flags[pkt]! & PacketFlag.CE) !== 0) {
+      qp.rcvCeSinceAck = true
+      if (this.cfg.cnpIntervalPs > 0) this.maybeCnp(qp, pool.entropy[pkt]!)
+    }
     if (this.goBackN) {
       if (psn === qp.rcvNxt) {
         qp.rcvNxt++
@@ -338,14 +454,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
 
   private accepted(qp: QueuePair, pkt: PacketId): void {
     const completed = this.deliver(qp, pkt)
-    if (completed || qp.rcvSinceAck >= this.cfg.ackEveryPackets) this.reply(qp, pkt, PacketKind.ACK)
+    if (completed || qp.rcvSinceAck >= this.cfg.ackEveryPackets || (this.pool.flags[pkt]! & PacketFlag.ACK_REQ) !== 0) this.reply(qp, pkt, PacketKind.ACK)
     else this.pool.free(pkt)
   }
 
   /** NAKs the missing PSN unless it was NAKed within the NAK interval; then ACKs if one is due. */
   private nakOrAck(qp: QueuePair, pkt: PacketId): void {
     if (this.nakDue(qp)) this.reply(qp, pkt, PacketKind.NAK)
-    else if (qp.rcvSinceAck >= this.cfg.ackEveryPackets) this.reply(qp, pkt, PacketKind.ACK)
+    else if (qp.rcvSinceAck >= this.cfg.ackEveryPackets || (this.pool.flags[pkt]! & PacketFlag.ACK_REQ) !== 0) this.reply(qp, pkt, PacketKind.ACK)
     else this.pool.free(pkt)
   }
 

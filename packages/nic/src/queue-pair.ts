@@ -32,6 +32,15 @@ export class QueuePair {
   recycledHead = 0
   recycledCount = 0
 
+  // Pacing: the next data packet may start at nextSendPs; a timer wakes the queue pair then.
+  nextSendPs = 0
+  paceArmed = false
+  /** Congestion-control timers pending (tag, delay), and those parked while the flow is idle. */
+  ccTimers: { tag: number; delayPs: number }[] = []
+  parkedTimers: { tag: number; delayPs: number }[] = []
+  /** Receiver (DCQCN notification point): when the last CNP was sent. */
+  lastCnpPs = -Infinity
+
   /** True while the queue pair sits in its NIC's transmit ring. */
   active = false
   retransmittedPackets = 0
@@ -61,7 +70,7 @@ export class QueuePair {
     readonly dstHost: number,
     readonly channel: number,
     readonly entropy: number,
-    readonly cc: CongestionControl,
+    public cc: CongestionControl,
     reorderWindowPackets: number,
   ) {
     this.rcvBitmap = new Uint8Array(reorderWindowPackets)

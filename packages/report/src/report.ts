@@ -94,9 +94,13 @@ export interface Report {
   version: typeof REPORT_VERSION
   seed: number
   outcome: ReplayOutcome
+  /** Why a run stopped early with a broken congestion controller; null otherwise. */
+  error: string | null
   trace: { name: string; file: string; sha256: string; ranks: number; ops: number; collective: CollectiveInfo | null }
   topology: TopologyConfig
   profile: FabricProfile
+  /** The congestion controller every queue pair ran, with its resolved parameters. */
+  cc: { name: string; params: Record<string, number> }
   derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; pfcHeadroomNeededBytes: number; hosts: number }
   summary: Summary
   model: CostModel | null
@@ -202,6 +206,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     version: REPORT_VERSION,
     seed: fabric.seed,
     outcome: result.outcome,
+    error: result.error,
     trace: {
       name: trace.name,
       file: traceFile,
@@ -212,6 +217,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     },
     topology: fabric.topology,
     profile: fabric.profile,
+    cc: { name: fabric.cc.name, params: { ...fabric.ccParams } },
     derived: {
       lineRateBps,
       baseRttPs: fabric.baseRttPs,
@@ -270,7 +276,9 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
 
 function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: number): { id: number; reason: string }[] {
   const why =
-    result.outcome === 'time-limit'
+    result.outcome === 'cc-error'
+      ? `stopped by the congestion controller: ${result.error}`
+      : result.outcome === 'time-limit'
       ? 'simulated-time limit reached'
       : result.outcome === 'event-limit'
         ? 'event limit reached'

@@ -1,5 +1,5 @@
 import { FieldReader, InputError, usFromPs } from '@aifab/core'
-import { ENTROPY_POLICIES, RELIABILITY_MODES, type EntropyPolicyName, type ReliabilityMode } from '@aifab/nic'
+import { ENTROPY_POLICIES, RELIABILITY_MODES, type CcDefinition, type EntropyPolicyName, type ReliabilityMode } from '@aifab/nic'
 import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS, type LoadBalancingConfig, type LoadBalancing } from '@aifab/switch'
 import { fabricTiming } from './fabric-timing.ts'
 import { cableName, parseFaults, type FaultEvent } from './fault.ts'
@@ -45,8 +45,10 @@ export interface FabricProfile {
     /** Entropy per data packet: fixed per queue pair (RoCE), oblivious round robin, or UEC's REPS. */
     entropyPolicy: EntropyPolicyName
     entropyValues: number
-    /** Congestion control; only `none` (a fixed window) exists so far. */
-    congestionControl: 'none'
+    /** A built-in congestion controller's name (`aifab cc list`), or a path to a module exporting one. */
+    congestionControl: string
+    /** Its parameters; the rest keep their defaults. */
+    ccParams: Record<string, number>
     /** Fixed in-flight window per queue pair, in units of the fabric's bandwidth-delay product. */
     windowBdp: number
     ackEveryPackets: number
@@ -70,6 +72,7 @@ const NIC_FIELDS = [
   'entropyPolicy',
   'entropyValues',
   'congestionControl',
+  'ccParams',
   'windowBdp',
   'ackEveryPackets',
   'rtoUs',
@@ -160,7 +163,8 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
       entropyPolicy: rn.oneOf(nic, 'entropyPolicy', ENTROPY_POLICIES),
       entropyValues: rn.number(nic, 'entropyValues', { integer: true, min: 1, max: 65536 }),
-      congestionControl: rn.oneOf(nic, 'congestionControl', ['none'] as const),
+      congestionControl: nonEmpty(rn, nic, 'congestionControl'),
+      ccParams: numberMap(rn.at('ccParams'), nic.ccParams),
       windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),
       ackEveryPackets: rn.number(nic, 'ackEveryPackets', { integer: true, min: 1, max: 1024 }),
       rtoUs: rn.number(nic, 'rtoUs', { min: 0.001, max: 1e7 }),
@@ -203,5 +207,32 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
       'nic.reorderNackThresholdPackets',
       `expected fewer than the send window on this topology (${timing.windowPackets} packets), or no hole could ever be NACKed, got ${p.nic.reorderNackThresholdPackets}`,
     )
+  }
+}
+
+function nonEmpty(r: FieldReader, o: Record<string, unknown>, key: string): string {
+  const v = r.string(o, key)
+  if (v.trim() === '') r.fail('expected a name or a module path, got an empty string', key)
+  return v
+}
+
+/** An optional object of name -> finite number. */
+function numberMap(r: FieldReader, v: unknown): Record<string, number> {
+  if (v === undefined) return {}
+  const o = r.object(v)
+  for (const [k, x] of Object.entries(o)) if (typeof x !== 'number' || !Number.isFinite(x)) r.fail(`expected a number, got ${JSON.stringify(x)}`, k)
+  return o as Record<string, number>
+}
+
+/**
+ * Checks that a congestion controller can work with a profile: INT-based ones
+ * need switch.int, ECN-based ones need switch.ecn. Errors name the profile field.
+ */
+export function checkCcFitsProfile(def: CcDefinition, p: FabricProfile, source: string): void {
+  if (def.needsInt && p.switch.int === null) {
+    throw new InputError(source, 'switch.int', `congestion control ${def.name} reads INT records: expected INT on (e.g. {"bytesPerRecord": 8, "maxHops": 5}), got null`)
+  }
+  if (def.needsEcn && p.switch.ecn === null) {
+    throw new InputError(source, 'switch.ecn', `congestion control ${def.name} reacts to ECN marks: expected RED thresholds, got null`)
   }
 }

@@ -1,6 +1,6 @@
 import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
 import type { EgressPort, Link } from '@aifab/link'
-import { FixedWindow, QueuePair, type Nic } from '@aifab/nic'
+import { CcError, FixedWindow, QueuePair, type CcContext, type CcDefinition, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { TopologyConfig } from './topology-config.ts'
@@ -99,6 +99,9 @@ export class Fabric {
     readonly topology: TopologyConfig,
     readonly profile: FabricProfile,
     readonly seed: number,
+    /** The congestion controller every queue pair gets, and its resolved parameters. */
+    readonly cc: CcDefinition,
+    readonly ccParams: Readonly<Record<string, number>>,
   ) {
     this.rng = new RngFactory(seed)
   }
@@ -120,11 +123,35 @@ export class Fabric {
     const key = `${src}/${dst}/${channel}`
     let qp = this.qpByKey.get(key)
     if (qp === undefined) {
-      const cc = new FixedWindow(this.windowBytes, this.lineRateBps)
       const entropy = this.rng.derive(`qp/${key}`) | 0
-      qp = new QueuePair(this.qps.length, src, dst, channel, entropy, cc, this.profile.nic.reorderWindowPackets)
-      this.qps.push(qp)
-      this.qpByKey.set(key, qp)
+      const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(this.windowBytes, this.lineRateBps), this.profile.nic.reorderWindowPackets)
+      this.qps.push(q)
+      this.qpByKey.set(key, q)
+      const nic = this.nics[src]!
+      const ctx: CcContext = {
+        lineRateBps: this.lineRateBps,
+        baseRttPs: this.baseRttPs,
+        mtuBytes: this.mtuBytes,
+        initialWindowBytes: this.windowBytes,
+        hops: this.pathOf(src, dst).length - 1,
+        rng: this.rng.stream(`cc/${key}`),
+        nowPs: () => this.sched.nowPs,
+        setTimer: (delayPs, tag) => nic.armCcTimer(q, delayPs, tag),
+      }
+      try {
+        q.cc = this.cc.create({ ...this.ccParams }, ctx)
+      } catch (e) {
+        if (e instanceof CcError) throw e
+        throw new CcError(this.cc.name, q.id, 'create', `threw ${e instanceof Error ? e.message : String(e)}`)
+      }
+      const cc = q.cc
+      if (typeof cc !== 'object' || cc === null || typeof cc.onAck !== 'function') {
+        throw new CcError(this.cc.name, q.id, 'create', 'expected an object with an onAck method')
+      }
+      if (!(cc.rateBps > 0 && cc.rateBps < Infinity) || !(cc.windowBytes > 0)) {
+        throw new CcError(this.cc.name, q.id, 'create', `set rate ${cc.rateBps} b/s and window ${cc.windowBytes} bytes; expected a positive finite rate and a positive window`)
+      }
+      qp = q
     }
     return qp
   }

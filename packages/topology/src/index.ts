@@ -1,7 +1,7 @@
 export { Fabric, PORT_TIERS, type PortTier, type PathHop, type FabricCounters } from './fabric.ts'
 export { buildLeafSpine } from './leaf-spine.ts'
 export { parseTopology, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig } from './topology-config.ts'
-export { parseProfile, checkProfileFitsTopology, type FabricProfile } from './fabric-profile.ts'
+export { parseProfile, checkProfileFitsTopology, checkCcFitsProfile, type FabricProfile } from './fabric-profile.ts'
 export { buildFabric } from './build-fabric.ts'
 export { type FaultEvent } from './fault.ts'
 export { type FaultRecord } from './fault-injector.ts'

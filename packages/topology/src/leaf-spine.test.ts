@@ -37,6 +37,7 @@ const profile: FabricProfile = {
     entropyPolicy: 'fixed',
     entropyValues: 16,
     congestionControl: 'none',
+    ccParams: {},
     windowBdp: 1,
     ackEveryPackets: 1,
     rtoUs: 100,

@@ -2,20 +2,22 @@ import { psFromNs, psFromUs, type PacketSink } from '@aifab/core'
 import { EgressPort, Link, RedMarker } from '@aifab/link'
 import { cableName } from './fault.ts'
 import { FaultInjector } from './fault-injector.ts'
-import { Nic, type NicConfig } from '@aifab/nic'
+import { BUILTIN_CC, Nic, type CcDefinition, type NicConfig } from '@aifab/nic'
 import { Switch, SwitchBuffer, type SwitchBufferConfig } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import { Fabric, type PathHop, type PortTier } from './fabric.ts'
 import { fabricTiming } from './fabric-timing.ts'
 import type { LeafSpineConfig } from './topology-config.ts'
 
+const none = BUILTIN_CC.none!
+
 /**
  * Wires a leaf-spine fabric. Hosts 0..H-1 sit under leaves in order
  * (host h under leaf floor(h / hostsPerLeaf)); every leaf has one link to
  * every spine. Leaf ports: first the host downlinks, then one uplink per spine.
  */
-export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, seed: number): Fabric {
-  const f = new Fabric(topo, profile, seed)
+export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, seed: number, cc: CcDefinition = none, ccParams: Record<string, number> = {}): Fabric {
+  const f = new Fabric(topo, profile, seed, cc, ccParams)
   const { sched, pool } = f
   const hosts = topo.leaves * topo.hostsPerLeaf
   const leafOf = (h: number) => Math.floor(h / topo.hostsPerLeaf)
@@ -37,6 +39,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
     rtoPs: psFromUs(nicProfile.rtoUs),
     retryLimit: nicProfile.retryLimit,
     intBytesPerRecord: profile.switch.int?.bytesPerRecord ?? 0,
+    cnpIntervalPs: cc.cnpIntervalParam !== undefined ? psFromUs(ccParams[cc.cnpIntervalParam]!) : 0,
     entropyPolicy: nicProfile.entropyPolicy,
     entropyValues: nicProfile.entropyValues,
     nakIntervalPs: psFromUs(nicProfile.nakIntervalUs),
@@ -119,7 +122,7 @@ export function buildLeafSpine(topo: LeafSpineConfig, profile: FabricProfile, se
   for (const sw of f.switches) {
     for (const p of sw.ports) {
       p.trim = profile.switch.trimming
-      if (int !== null) p.int = { switchId: sw.cfg.id, bytesPerRecord: int.bytesPerRecord }
+      if (int !== null) p.int = { switchId: sw.cfg.id, portId: f.ports.indexOf(p), bytesPerRecord: int.bytesPerRecord }
     }
     const buffer = new SwitchBuffer(sched, pool, switchBufferConfig(topo, profile, sw.ports.length), ingressOf.get(sw) ?? [])
     buffer.reserveFor(sw.ports.length)

@@ -1,5 +1,5 @@
 import { InputError, psFromNs, type EventTarget } from '@aifab/core'
-import type { MessageListener } from '@aifab/nic'
+import { CcError, type MessageListener } from '@aifab/nic'
 import type { Fabric } from '@aifab/topology'
 import type { Trace } from './trace.ts'
 
@@ -11,10 +11,13 @@ export interface ReplayLimits {
   maxEvents?: number
 }
 
-export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled'
+/** How a run ended. `cc-error`: a congestion controller broke its contract (see ReplayResult.error). */
+export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled' | 'cc-error'
 
 export interface ReplayResult {
   outcome: ReplayOutcome
+  /** What stopped a `cc-error` run: the module, the queue pair, the event and what went wrong. */
+  error: string | null
   /** Per op (trace order): when it was posted at its sender (deps met, startNs reached); -1 if never. */
   opStartPs: Float64Array
   /** Per op: when its last byte was placed at the receiver; -1 if never. */
@@ -96,11 +99,28 @@ class Replayer implements MessageListener, EventTarget {
   run(limits: ReplayLimits): ReplayResult {
     const sched = this.fabric.sched
     for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
-    const why = sched.run(limits.maxSimTimePs ?? Infinity, limits.maxEvents ?? Infinity)
+    let why: ReturnType<typeof sched.run> | 'cc-error'
+    let error: string | null = null
+    try {
+      why = sched.run(limits.maxSimTimePs ?? Infinity, limits.maxEvents ?? Infinity)
+    } catch (e) {
+      if (!(e instanceof CcError)) throw e
+      why = 'cc-error'
+      error = e.message
+    }
     const outcome: ReplayOutcome =
-      this.completed === this.n ? 'complete' : why === 'time-limit' ? 'time-limit' : why === 'event-limit' ? 'event-limit' : 'stalled'
+      why === 'cc-error'
+        ? 'cc-error'
+        : this.completed === this.n
+          ? 'complete'
+          : why === 'time-limit'
+            ? 'time-limit'
+            : why === 'event-limit'
+              ? 'event-limit'
+              : 'stalled'
     return {
       outcome,
+      error,
       opStartPs: this.startPs,
       opEndPs: this.endPs,
       hostOfRank: this.hostOfRank,
