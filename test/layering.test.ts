@@ -32,6 +32,17 @@ describe('package layering', () => {
       }
     })
   }
+  it('every package declares the packages it imports', () => {
+    for (const pkg of order) {
+      const declared = Object.keys(JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')).dependencies ?? {})
+      for (const file of sources(join(root, pkg, 'src'))) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/from '(@aifab\/[a-z-]+)'/g)) {
+          if (m[1] !== `@aifab/${pkg}`) expect(declared, `${pkg}/package.json should list ${m[1]} (imported by ${file})`).toContain(m[1])
+        }
+      }
+    }
+  })
+
   it('no Math.random or Date.now in simulation code (runs are seeded)', () => {
     for (const pkg of order) {
       for (const file of sources(join(root, pkg, 'src'))) {

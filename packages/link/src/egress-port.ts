@@ -1,4 +1,5 @@
 import {
+  ByteHistogram,
   TRIMMED_WIRE_BYTES,
   PacketFlag,
   PacketKind,
@@ -73,6 +74,8 @@ export class EgressPort implements PacketSink, EventTarget {
   /** Drops because the link was down (part of `drops`). */
   faultDrops = 0
   maxQueuedBytes = 0
+  /** Queue depth each arriving data packet found (what it waited behind). */
+  readonly queueSeen = new ByteHistogram()
   busyPs = 0
   pausesReceived = 0
   /** Time the data class spent paused (up to now, if still paused). */
@@ -140,6 +143,7 @@ export class EgressPort implements PacketSink, EventTarget {
     const next = pool.next
     next[pkt] = NONE
     if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
+      this.queueSeen.add(this.queuedBytes)
       if (this.marker !== null && this.marker.shouldMark(this.queuedBytes)) {
         pool.flags[pkt]! |= PacketFlag.CE
         this.ecnMarks++

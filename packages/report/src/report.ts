@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { dataWireBytes, rateBpsOf } from '@aifab/core'
+import { ByteHistogram, dataWireBytes, rateBpsOf } from '@aifab/core'
+import type { EgressPort } from '@aifab/link'
 import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type PortTier, type TopologyConfig } from '@aifab/topology'
 import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type Trace } from '@aifab/workload'
 import { ringAllreduceModel, type CostModel } from './cost-model.ts'
@@ -25,6 +26,7 @@ export interface PortRecord {
   txBytes: number
   utilization: number
   maxQueueBytes: number
+  queueP99Bytes: number
   drops: number
   ecnMarks: number
   trims: number
@@ -41,6 +43,9 @@ export interface TierRecord {
   /** max / mean utilization (1 = perfectly even). */
   imbalance: number
   maxQueueBytes: number
+  /** Queue depth data packets found on arrival, over the tier's ports (4 KiB resolution). */
+  queueP50Bytes: number
+  queueP99Bytes: number
   drops: number
   ecnMarks: number
   /** PFC: time the tier's ports spent paused, summed and at the most paused port. */
@@ -322,6 +327,7 @@ function portRecords(fabric: Fabric, durationPs: number): PortRecord[] {
       txBytes: p.txBytes,
       utilization: durationPs > 0 ? p.busyPs / durationPs : 0,
       maxQueueBytes: p.maxQueuedBytes,
+      queueP99Bytes: p.queueSeen.quantile(0.99),
       drops: p.drops,
       ecnMarks: p.ecnMarks,
       trims: p.trims,
@@ -329,6 +335,12 @@ function portRecords(fabric: Fabric, durationPs: number): PortRecord[] {
       pausedPs: p.pausedPsAt(now),
     }))
     .filter((r) => r.txBytes > 0 || r.drops > 0 || r.pausesReceived > 0)
+}
+
+function queueQuantiles(ports: readonly EgressPort[]): { queueP50Bytes: number; queueP99Bytes: number } {
+  const h = new ByteHistogram()
+  for (const p of ports) h.addAll(p.queueSeen)
+  return { queueP50Bytes: h.quantile(0.5), queueP99Bytes: h.quantile(0.99) }
 }
 
 function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
@@ -347,6 +359,7 @@ function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
       utilizationMax: max,
       imbalance: mean > 0 ? max / mean : 0,
       maxQueueBytes: Math.max(...ports.map((p) => p.maxQueuedBytes)),
+      ...queueQuantiles(ports),
       drops: ports.reduce((s, p) => s + p.drops, 0),
       ecnMarks: ports.reduce((s, p) => s + p.ecnMarks, 0),
       pausedPsTotal: ports.reduce((s, p) => s + p.pausedPsAt(now), 0),
