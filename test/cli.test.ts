@@ -84,6 +84,29 @@ describe('aifab CLI', () => {
     expect(rep.outcome).toBe('complete')
   })
 
+  it('congestion control from the command line: a built-in, a module with parameters, cc list', () => {
+    const list = aifab('cc', 'list')
+    expect(list.code).toBe(0)
+    expect(list.stdout).toMatch(/^hpcc: /m)
+    expect(list.stdout).toMatch(/eta +0\.95 +target utilization/)
+    const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--cc', 'dcqcn', '--cc-param', 'rateTimerUs=300', '--json')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).cc).toMatchObject({ name: 'dcqcn', params: { rateTimerUs: 300, alphaTimerUs: 55 } })
+    const m = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'configs/cc/example-cc.mjs', '--cc-param', 'fraction=0.25', '--json')
+    expect(m.code).toBe(0)
+    expect(JSON.parse(m.stdout).cc).toMatchObject({ name: 'example-fraction', params: { fraction: 0.25, backoff: 1 } })
+  })
+
+  it('a broken module stops the run with exit 1, names module, flow and event, and writes the partial report', () => {
+    const out = join(dir, 'broken')
+    const r = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/throws.mjs', '--out', out)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/congestion control throws, queue pair \d+, on ack: threw boom; the partial report is written/)
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+    expect(rep.outcome).toBe('cc-error')
+    expect(rep.error).toMatch(/threw boom/)
+  })
+
   it('profile fields can be overridden by flags', () => {
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'spray', '--nic', 'reorder', '--window-bdp', '2', '--json')
     expect(r.code).toBe(0)
@@ -156,6 +179,12 @@ describe('aifab CLI', () => {
     it('a fault on a link that does not exist, or in a bad format', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', aie, '--fault', 'down:leaf0-spine9:10'), /--fault: no such link "leaf0-spine9" on this topology/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', aie, '--fault', 'down:leaf0-spine1'), /--fault: expected down:LINK:AT_US/)
+    })
+    it('congestion control that does not exist, does not fit, or gets a parameter it lacks', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--cc', 'bbr'), /--cc: nic\.congestionControl: unknown congestion control "bbr"; built-ins: none, dcqcn, hpcc, dctcp, timely, swift, nscc/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--cc', './nope.mjs'), /\.\/nope\.mjs: cannot load congestion-control module: no such file/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--cc', 'hpcc'), /--cc: switch\.int: congestion control hpcc reads INT records/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--cc', 'dcqcn', '--cc-param', 'speed=9'), /--cc-param: nic\.ccParams\.speed: dcqcn has no parameter speed; it has: g, cnpIntervalUs/)
     })
     it('a flag given twice', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--profile', aie), /--profile: given 2 times; expected one value/)

@@ -52,7 +52,8 @@ const RUN_OPTIONS = {
 type Argv = Record<string, unknown>
 
 /** Options that may be given more than once; any other repeated one would arrive as an array. */
-const REPEATABLE = new Set(['_', 'fault', 'cc-param'])
+// yargs also sets each dashed option under its camel-case name.
+const REPEATABLE = new Set(['_', 'fault', 'cc-param', 'ccParam'])
 
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {

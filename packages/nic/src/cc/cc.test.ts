@@ -119,7 +119,7 @@ describe('hpcc', () => {
   it('one ACK with INT records: U = txRate/B + qlen/(B T), W = Wc / (U / eta) + W_AI, paced at W / T', () => {
     const { cc } = make<Hpcc>(BUILTIN_CC.hpcc!)
     const bdp = (LINE * T) / 8e12 // 125,000 bytes
-    expect(cc.windowBytes).toBe(bdp)
+    expect(cc.windowBytes).toBe(100_000) // the context's initial window
     cc.onAck(ack({ ackPsn: 1, nextPsn: 50 }, [[7, 0, 0, 62_500]]))
     // One T later the port sent a full BDP (line rate) and still holds half a BDP.
     cc.onAck(ack({ ackPsn: 51, nextPsn: 100 }, [[7, T, bdp, 62_500]]))

@@ -47,8 +47,9 @@ export class Hpcc implements CongestionControl {
     private readonly ctx: CcContext,
   ) {
     this.tPs = ctx.baseRttPs
-    // Start at line rate: one BDP (HPCC's initial window).
-    this.maxWindowBytes = (ctx.lineRateBps * this.tPs) / 8e12
+    // Start at line rate (HPCC's initial window, also its cap): the profile's
+    // window, one BDP plus the packets a coalesced ACK waits for.
+    this.maxWindowBytes = ctx.initialWindowBytes
     this.windowBytes = this.wcBytes = this.maxWindowBytes
     this.rateBps = ctx.lineRateBps
   }
