@@ -125,7 +125,7 @@ describe('hpcc', () => {
     cc.onAck(ack({ ackPsn: 51, nextPsn: 100 }, [[7, T, bdp, 62_500]]))
     const u = 1 + 62_500 / bdp
     expect(cc.u).toBeCloseTo(u, 12)
-    const w = bdp / (u / 0.95) + 80
+    const w = 100_000 / (u / 0.95) + 80 // Wc starts at the initial window
     expect(cc.windowBytes).toBeCloseTo(w, 6)
     expect(cc.rateBps).toBeCloseTo((w * 8e12) / T, 0)
     expect(cc.wcBytes).toBeCloseTo(w, 6) // a new round trip: the reference moves
