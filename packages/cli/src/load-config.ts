@@ -40,6 +40,7 @@ export const PROFILE_FLAGS = {
   'cut-through': 'switch.cutThrough',
   'nic-delay-ns': 'nic.processingDelayNs',
   nic: 'nic.reliability',
+  'qps-per-connection': 'nic.qpsPerConnection',
   cc: 'nic.congestionControl',
   'cc-param': 'nic.ccParams',
   'window-bdp': 'nic.windowBdp',

@@ -40,6 +40,7 @@ const RUN_OPTIONS = {
   'cut-through': { type: 'string', choices: ['true', 'false'], describe: 'override switch.cutThrough' },
   'nic-delay-ns': { type: 'number', describe: 'override nic.processingDelayNs' },
   ecn: { type: 'string', describe: 'override switch.ecn: "off" or KMIN_BYTES,KMAX_BYTES,PMAX' },
+  'qps-per-connection': { type: 'number', describe: 'override nic.qpsPerConnection' },
   'window-bdp': { type: 'number', describe: 'override nic.windowBdp' },
   'ack-every': { type: 'number', describe: 'override nic.ackEveryPackets' },
   'rto-us': { type: 'number', describe: 'override nic.rtoUs' },

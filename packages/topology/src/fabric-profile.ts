@@ -45,6 +45,8 @@ export interface FabricProfile {
     /** Entropy per data packet: fixed per queue pair (RoCE), oblivious round robin, or UEC's REPS. */
     entropyPolicy: EntropyPolicyName
     entropyValues: number
+    /** Queue pairs per connection (rank pair and channel): each message is striped over them, each with its own ECMP hash. */
+    qpsPerConnection: number
     /** A built-in congestion controller's name (`aifab cc list`), or a path to a module exporting one. */
     congestionControl: string
     /** Its parameters; the rest keep their defaults. */
@@ -71,6 +73,7 @@ const NIC_FIELDS = [
   'reliability',
   'entropyPolicy',
   'entropyValues',
+  'qpsPerConnection',
   'congestionControl',
   'ccParams',
   'windowBdp',
@@ -163,6 +166,7 @@ export function parseProfile(json: unknown, source: string): FabricProfile {
       reliability: rn.oneOf(nic, 'reliability', RELIABILITY_MODES),
       entropyPolicy: rn.oneOf(nic, 'entropyPolicy', ENTROPY_POLICIES),
       entropyValues: rn.number(nic, 'entropyValues', { integer: true, min: 1, max: 65536 }),
+      qpsPerConnection: rn.number(nic, 'qpsPerConnection', { integer: true, min: 1, max: 256 }),
       congestionControl: nonEmpty(rn, nic, 'congestionControl'),
       ccParams: numberMap(rn.at('ccParams'), nic.ccParams),
       windowBdp: rn.number(nic, 'windowBdp', { min: 0.01, max: 1000 }),

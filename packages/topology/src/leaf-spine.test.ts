@@ -36,6 +36,7 @@ const profile: FabricProfile = {
     reliability: 'go-back-n',
     entropyPolicy: 'fixed',
     entropyValues: 16,
+    qpsPerConnection: 1,
     congestionControl: 'none',
     ccParams: {},
     windowBdp: 1,

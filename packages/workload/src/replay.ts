@@ -69,6 +69,7 @@ class Replayer implements MessageListener, EventTarget {
   private readonly startPs: Float64Array
   private readonly endPs: Float64Array
   private readonly waitingOn: Int32Array
+  private readonly stripesLeft: Int32Array
   private readonly dependents: number[][]
   private readonly hostOfRank: number[]
   private readonly targetId: number
@@ -84,6 +85,7 @@ class Replayer implements MessageListener, EventTarget {
     this.startPs = new Float64Array(this.n).fill(-1)
     this.endPs = new Float64Array(this.n).fill(-1)
     this.waitingOn = new Int32Array(this.n)
+    this.stripesLeft = new Int32Array(this.n)
     this.dependents = Array.from({ length: this.n }, () => [])
     checkPsnSpace(trace, this.hostOfRank, fabric.mtuBytes, source)
     const index = new Map<number, number>()
@@ -137,16 +139,28 @@ class Replayer implements MessageListener, EventTarget {
     this.fabric.sched.schedule(at, this.targetId, START_OP, i)
   }
 
+  /**
+   * Posts op i. With k queue pairs per connection the message is striped over
+   * them in k near-equal parts (each its own ECMP hash); it completes when all
+   * parts have.
+   */
   onEvent(_kind: number, i: number): void {
     const op = this.trace.ops[i]!
     const src = this.hostOfRank[op.src]!
     const dst = this.hostOfRank[op.dst]!
     this.startPs[i] = this.fabric.sched.nowPs
-    const qp = this.fabric.openQp(src, dst, op.channel ?? 0)
-    this.fabric.nics[src]!.post(qp, i, op.bytes)
+    const k = this.fabric.profile.nic.qpsPerConnection
+    const channel = op.channel ?? 0
+    for (let s = 0; s < k; s++) {
+      const bytes = Math.floor(op.bytes / k) + (s < op.bytes % k ? 1 : 0)
+      if (bytes === 0) continue
+      this.stripesLeft[i]!++
+      this.fabric.nics[src]!.post(this.fabric.openQp(src, dst, channel * k + s), i, bytes)
+    }
   }
 
   messageDelivered(i: number): void {
+    if (--this.stripesLeft[i]! > 0) return
     this.endPs[i] = this.fabric.sched.nowPs
     this.completed++
     for (const j of this.dependents[i]!) if (--this.waitingOn[j]! === 0) this.release(j)
