@@ -38,6 +38,14 @@ const cases: Case[] = [
     trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
   },
   {
+    // And with a congestion controller in the loop on every ACK: the hook's cost.
+    name: '128-host permutation, 16 MB flows, spray + reorder + DCQCN, 100G',
+    topology: 'configs/topologies/leaf-spine-16x8x8-100g.json',
+    profile: 'configs/profiles/ai-ethernet.json',
+    overrides: { lb: 'spray', cc: 'dcqcn' },
+    trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
+  },
+  {
     name: '64-rank ring all-reduce, 64 MiB, roce (ecmp + go-back-n), 400G',
     topology: 'configs/topologies/leaf-spine-8x8x8-400g.json',
     profile: 'configs/profiles/roce.json',
