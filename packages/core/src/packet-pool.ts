@@ -49,6 +49,9 @@ export class PacketPool {
   next: Int32Array
   /** NAKs: the PSN to send again (psn carries the cumulative acknowledgement). */
   nakPsn: Int32Array
+  /** ACKs in selective mode: which of the 64 PSNs after the cumulative one have arrived (bits 0..31, 32..63). */
+  sackLo: Int32Array
+  sackHi: Int32Array
   /** Index, at the switch the packet is in, of the ingress link it came through (buffer and PFC accounting). */
   ingress: Int32Array
 
@@ -85,6 +88,8 @@ export class PacketPool {
     this.next = new Int32Array(initialCapacity)
     this.ingress = new Int32Array(initialCapacity)
     this.nakPsn = new Int32Array(initialCapacity)
+    this.sackLo = new Int32Array(initialCapacity)
+    this.sackHi = new Int32Array(initialCapacity)
     this.intHops = new Uint8Array(initialCapacity)
   }
 
@@ -142,6 +147,8 @@ export class PacketPool {
     this.next = growI32(this.next, cap)
     this.ingress = growI32(this.ingress, cap)
     this.nakPsn = growI32(this.nakPsn, cap)
+    this.sackLo = growI32(this.sackLo, cap)
+    this.sackHi = growI32(this.sackHi, cap)
     this.intHops = growU8(this.intHops, cap)
     if (this.intMaxHops > 0) {
       const n = cap * this.intMaxHops

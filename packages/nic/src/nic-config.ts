@@ -5,9 +5,13 @@ import type { EntropyPolicyName } from './entropy-policy.ts'
  * - `go-back-n` (RoCE): only the expected PSN is accepted; anything later is
  *   discarded and answered with one NAK per gap; the sender rewinds to it.
  * - `reorder` (out-of-order placement): any PSN inside a bounded tracking window
- *   is accepted and remembered in a bitmap; holes are repaired one PSN at a time.
+ *   is accepted and remembered in a bitmap; the receiver NACKs a hole that
+ *   packets far beyond it have overtaken, and the sender resends that PSN.
+ * - `selective` (selective repeat, IRN / UEC): placement as in reorder, and
+ *   every ACK carries a 64-bit SACK bitmap after the cumulative PSN; the sender
+ *   keeps a scoreboard and resends a hole once enough SACKed packets lie above it.
  */
-export const RELIABILITY_MODES = ['go-back-n', 'reorder'] as const
+export const RELIABILITY_MODES = ['go-back-n', 'reorder', 'selective'] as const
 export type ReliabilityMode = (typeof RELIABILITY_MODES)[number]
 
 export interface NicConfig {
@@ -34,6 +38,6 @@ export interface NicConfig {
   entropyPolicy: EntropyPolicyName
   /** oblivious: values cycled through; reps: good values remembered. */
   entropyValues: number
-  /** `reorder` mode: a hole is NACKed once a packet this many PSNs beyond it has arrived. */
+  /** `reorder`: a hole is NACKed once a packet this many PSNs beyond it has arrived; `selective`: resent once this many SACKed packets lie above it. */
   reorderNackThresholdPackets: number
 }

@@ -165,6 +165,25 @@ describe('nic', () => {
     }
   })
 
+  it('selective: a lost packet is resent on the SACKs above it, with no NAK and nothing else resent', () => {
+    const { sched, a, b, qp, done, pool } = pair('selective', { drop: [10, 30] })
+    a.post(qp, 1, 100 * MTU)
+    sched.run()
+    expect(done.length).toBe(1)
+    expect(b.naksSent).toBe(0)
+    expect(a.retransmittedPackets).toBe(2)
+    expect(a.timeouts).toBe(0)
+    expect(pool.live).toBe(0)
+  })
+
+  it('selective: reordering alone resends nothing', () => {
+    const { sched, a, qp, done } = pair('selective', { hold: { psn: 5, holdFor: 3 } })
+    a.post(qp, 1, 50 * MTU)
+    sched.run()
+    expect(done.length).toBe(1)
+    expect(a.retransmittedPackets).toBe(0)
+  })
+
   it('completes messages on one queue pair in order, each once', () => {
     const { sched, a, qp, done } = pair('reorder', { drop: [3, 12] })
     a.post(qp, 1, 5 * MTU)

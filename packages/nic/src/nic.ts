@@ -65,6 +65,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   private ringCount = 0
   private readonly targetId: number
   private readonly goBackN: boolean
+  private readonly selective: boolean
   private readonly entropy: EntropyPolicy
   private readonly ackInfo = new AckInfo()
 
@@ -78,6 +79,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   ) {
     this.targetId = sched.register(this)
     this.goBackN = cfg.mode === 'go-back-n'
+    this.selective = cfg.mode === 'selective'
     this.entropy = entropyPolicy(cfg.entropyPolicy, cfg.entropyValues)
   }
 
@@ -186,7 +188,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     let psn = NONE
     while (qp.retxQueue.length > 0) {
       const p = qp.retxQueue.shift()!
-      if (p >= qp.sndUna) {
+      if (p >= qp.sndUna && (qp.sacked === null || qp.sacked[p % qp.sacked.length] === 0 || p >= qp.sndUna + qp.sacked.length)) {
         psn = p
         break
       }
@@ -244,6 +246,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     let acked = 0
     if (cum > qp.sndUna) {
       acked = cum - qp.sndUna
+      if (this.selective) this.forgetBelow(qp, cum)
       qp.sndUna = cum
       qp.lastProgressPs = this.sched.nowPs
       qp.timeoutsInARow = 0
@@ -266,8 +269,56 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
         }
       }
     }
+    if (this.selective && !isNak) this.applySack(qp, pkt)
     pool.free(pkt)
     this.activate(qp)
+  }
+
+  /** Selective repeat: the cumulative ACK moved to `cum`; scoreboard slots below it are free again. */
+  private forgetBelow(qp: QueuePair, cum: number): void {
+    const sacked = qp.sacked
+    if (sacked === null) return
+    const w = sacked.length
+    const from = Math.max(qp.sndUna, cum - w)
+    for (let p = from; p < cum; p++) {
+      sacked[p % w] = 0
+      qp.resent![p % w] = 0
+    }
+  }
+
+  /**
+   * Selective repeat: records the ACK's SACK bitmap, then resends each hole
+   * (not SACKed, not resent since the last timeout) with at least the
+   * threshold of SACKed packets above it.
+   */
+  private applySack(qp: QueuePair, pkt: PacketId): void {
+    const pool = this.pool
+    const lo = pool.sackLo[pkt]!
+    const hi = pool.sackHi[pkt]!
+    if (lo === 0 && hi === 0) return
+    const w = this.cfg.reorderWindowPackets
+    if (qp.sacked === null) {
+      qp.sacked = new Uint8Array(w)
+      qp.resent = new Uint8Array(w)
+    }
+    const sacked = qp.sacked
+    const resent = qp.resent!
+    const base = pool.psn[pkt]! + 1
+    for (let i = 0; i < 64; i++) {
+      if (((i < 32 ? lo >>> i : hi >>> (i - 32)) & 1) === 0) continue
+      const p = base + i
+      if (p < qp.sndUna || p >= qp.sndUna + w) continue
+      sacked[p % w] = 1
+      if (p > qp.highestSacked) qp.highestSacked = p
+    }
+    let above = 0
+    for (let p = Math.min(qp.highestSacked, qp.sndUna + w - 1); p >= qp.sndUna; p--) {
+      if (sacked[p % w] === 1) above++
+      else if (above >= this.cfg.reorderNackThresholdPackets && resent[p % w] === 0) {
+        resent[p % w] = 1
+        qp.retxQueue.push(p)
+      }
+    }
   }
 
   onEvent(kind: number, arg: number): void {
@@ -301,6 +352,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     if (qp.cc.onTimeout !== undefined) this.cc(qp, 'timeout', (cc) => cc.onTimeout!())
     if (this.goBackN) qp.sndNxt = qp.sndUna
     else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)
+    // Selective repeat: after a timeout every hole may be resent again.
+    if (qp.resent !== null) qp.resent.fill(0)
     qp.lastProgressPs = now
     qp.timerArmed = true
     this.sched.schedule(now + this.cfg.rtoPs, this.targetId, RTO_TIMER, arg)
@@ -410,7 +463,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       if (qp.rcvHeld > this.reorderWindowPeak) this.reorderWindowPeak = qp.rcvHeld
     }
     // A hole that packets far beyond it have overtaken is taken as lost.
-    if (qp.rcvHeld > 0 && qp.rcvHighest - qp.rcvNxt >= this.cfg.reorderNackThresholdPackets) {
+    if (!this.selective && qp.rcvHeld > 0 && qp.rcvHighest - qp.rcvNxt >= this.cfg.reorderNackThresholdPackets) {
       this.deliver(qp, pkt)
       this.nakOrAck(qp, pkt)
       return
@@ -478,6 +531,23 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     return true
   }
 
+  /** The SACK bitmap of an ACK: bit i set when PSN rcvNxt + 1 + i has arrived. */
+  private fillSack(qp: QueuePair, pkt: PacketId): void {
+    let lo = 0
+    let hi = 0
+    if (qp.rcvHeld > 0) {
+      const w = qp.rcvBitmap.length
+      const n = Math.min(64, w - 1)
+      for (let i = 0; i < n; i++) {
+        if (qp.rcvBitmap[(qp.rcvNxt + 1 + i) % w] !== 1) continue
+        if (i < 32) lo |= 1 << i
+        else hi |= 1 << (i - 32)
+      }
+    }
+    this.pool.sackLo[pkt] = lo
+    this.pool.sackHi[pkt] = hi
+  }
+
   /**
    * Turns the data packet into an ACK/NAK carrying the cumulative PSN (and for a
    * NAK the PSN to resend, by default the first missing one), sent back at high priority.
@@ -493,6 +563,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     // The ACK carries the data packet's INT records back (HPCC): they cost wire bytes too.
     pool.wireBytes[pkt] = ACK_WIRE_BYTES + pool.intHops[pkt]! * this.cfg.intBytesPerRecord
     pool.flags[pkt] = qp.rcvCeSinceAck ? PacketFlag.ECE : 0
+    if (this.selective) this.fillSack(qp, pkt)
     // sentPs stays: the sender reads its RTT sample from the echo.
     qp.rcvSinceAck = 0
     qp.rcvCeSinceAck = false

@@ -41,6 +41,12 @@ export class QueuePair {
   /** Receiver (DCQCN notification point): when the last CNP was sent. */
   lastCnpPs = -Infinity
 
+  // Selective repeat, sender: which PSNs in [sndUna, sndUna + window) the receiver has SACKed,
+  // and which holes were already resent since the last timeout (indexed by PSN modulo the window).
+  sacked: Uint8Array | null = null
+  resent: Uint8Array | null = null
+  highestSacked = -1
+
   /** True while the queue pair sits in its NIC's transmit ring. */
   active = false
   retransmittedPackets = 0

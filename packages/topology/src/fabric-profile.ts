@@ -206,7 +206,7 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
   if (p.nic.rtoUs < rttUs) {
     fail('nic.rtoUs', `expected at least the base round trip of this topology (${rttUs.toFixed(3)} us), got ${p.nic.rtoUs}`)
   }
-  if (p.nic.reliability === 'reorder' && p.nic.reorderNackThresholdPackets >= timing.windowPackets) {
+  if (p.nic.reliability !== 'go-back-n' && p.nic.reorderNackThresholdPackets >= timing.windowPackets) {
     fail(
       'nic.reorderNackThresholdPackets',
       `expected fewer than the send window on this topology (${timing.windowPackets} packets), or no hole could ever be NACKed, got ${p.nic.reorderNackThresholdPackets}`,
