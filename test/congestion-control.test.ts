@@ -164,3 +164,25 @@ function replayWith(trace: Trace, prof: FabricProfile, def: CcDefinition, params
   const ideal = (trace.ops[0]!.bytes * 8e12) / 100e9
   return ideal / (result.opEndPs[0]! - result.opStartPs[0]!)
 }
+
+describe('per-flow time series', () => {
+  it('samples rate, window, RTT and U at the interval, within a bounded budget, and stops with the run', () => {
+    const trace = flowsTrace([[1, 0], [2, 0]], 16 << 20, 3)
+    const fabric = buildFabric(topo, withCc('hpcc'), 1)
+    const result = replay(fabric, trace, 'ts', { sampleIntervalPs: 1_000_000 })
+    expect(result.outcome).toBe('complete')
+    const ts = result.timeSeries!
+    expect(ts.flows.length).toBe(2)
+    for (const f of ts.flows) {
+      expect(f.tPs.length).toBeGreaterThan(50)
+      expect(f.tPs.length).toBeLessThanOrEqual(512)
+      // HPCC: a window, a rate at most the line rate, U in a sane range once measured.
+      expect(Math.max(...f.rateBps)).toBeLessThanOrEqual(100e9)
+      expect(f.windowBytes.every((w) => w > 0)).toBe(true)
+      expect(f.u.some((u) => u > 0.5 && u < 2)).toBe(true)
+      expect(f.rttPs.filter((r) => r > 0).length).toBeGreaterThan(0)
+    }
+    // The run of 2 x 16 MiB at 100G takes about 2.7 ms: with a 1 us interval the budget filled and the interval doubled.
+    expect(ts.intervalPs).toBeGreaterThan(1_000_000)
+  })
+})

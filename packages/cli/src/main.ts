@@ -20,6 +20,7 @@ const RUN_OPTIONS = {
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
   'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
+  'sample-us': { type: 'number', describe: 'sample every flow\'s rate, window, RTT and U this often into the report (timeSeries)' },
   lb: { type: 'string', choices: LOAD_BALANCING_MODES, describe: 'override switch.loadBalancing' },
   'spray-order': { type: 'string', choices: SPRAY_ORDERS, describe: 'override switch.sprayOrder' },
   'adaptive-threshold': { type: 'number', describe: 'override switch.adaptiveThresholdBytes' },
@@ -90,6 +91,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
     ['max-events', 'maxEvents'],
+    ['sample-us', 'sampleUs'],
   ] as const) {
     const v = argv[flag]
     if (v === undefined) continue

@@ -21,6 +21,7 @@ export interface RunArgs {
   quiet: boolean
   maxSimTimeUs?: number
   maxEvents?: number
+  sampleUs?: number
   overrides: ProfileOverrides
 }
 
@@ -43,6 +44,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const limits = {
     ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
     ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
+    ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : {}),
   }
   const reports: Report[] = []
   for (const [i, profile] of profiles.entries()) {

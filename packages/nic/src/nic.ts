@@ -253,7 +253,9 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       if (qp.sndNxt < cum) qp.sndNxt = cum
     }
     const ecnEcho = (pool.flags[pkt]! & PacketFlag.ECE) !== 0
-    const info = this.ackInfo.fill(pool, pkt, cum, qp.sndNxt, acked * this.cfg.mtuBytes, this.sched.nowPs - pool.sentPs[pkt]!, ecnEcho, isNak)
+    const rttPs = this.sched.nowPs - pool.sentPs[pkt]!
+    qp.lastRttPs = rttPs
+    const info = this.ackInfo.fill(pool, pkt, cum, qp.sndNxt, acked * this.cfg.mtuBytes, rttPs, ecnEcho, isNak)
     this.cc(qp, isNak ? 'nack' : 'ack', (cc) => cc.onAck(info))
     // A NAK (a trimmed or lost packet) marks its path as bad as an ECN echo does.
     this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho || isNak)

@@ -25,6 +25,8 @@ export class QueuePair {
   /** `reorder` mode: PSNs to resend, oldest request first. */
   retxQueue: number[] = []
   lastProgressPs = 0
+  /** The latest RTT sample an ACK brought (ps); -1 before the first. */
+  lastRttPs = -1
   timerArmed = false
   // Entropy policy state (see entropy-policy.ts).
   entropyCounter = 0

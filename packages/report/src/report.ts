@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { ByteHistogram, dataWireBytes, rateBpsOf } from '@aifab/core'
 import type { EgressPort } from '@aifab/link'
 import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type PortTier, type TopologyConfig } from '@aifab/topology'
-import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type Trace } from '@aifab/workload'
+import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type TimeSeries, type Trace } from '@aifab/workload'
 import { ringAllreduceModel, type CostModel } from './cost-model.ts'
 
 export const REPORT_FORMAT = 'aifab.report'
@@ -131,6 +131,8 @@ export interface Report {
   /** Each injected fault: what it destroyed and how long the fabric took to deliver it all again. */
   faults: FaultRecord[]
   paths: { queuePairs: number; meanPerQueuePair: number; minPerQueuePair: number; maxPerQueuePair: number; repicks: number }
+  /** Per-flow congestion-control time series (rate, window, RTT, U), when sampled (--sample-us). */
+  timeSeries: TimeSeries | null
   flows: FlowRecord[]
 }
 
@@ -275,6 +277,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     ports: portRecords(fabric, spanPs),
     paths: pathRecord(fabric),
     faults: fabric.faultInjector?.records ?? [],
+    timeSeries: result.timeSeries,
     flows,
   }
 }

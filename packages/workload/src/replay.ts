@@ -2,6 +2,7 @@ import { InputError, psFromNs, type EventTarget } from '@aifab/core'
 import { CcError, type MessageListener } from '@aifab/nic'
 import type { Fabric } from '@aifab/topology'
 import type { Trace } from './trace.ts'
+import { FlowSampler, type TimeSeries } from './flow-sampler.ts'
 
 const START_OP = 0
 
@@ -9,6 +10,8 @@ export interface ReplayLimits {
   /** Stop when simulated time passes this (ps). */
   maxSimTimePs?: number
   maxEvents?: number
+  /** Sample every queue pair's rate, window, RTT and U at this interval (ps); absent: no time series. */
+  sampleIntervalPs?: number
 }
 
 /** How a run ended. `cc-error`: a congestion controller broke its contract (see ReplayResult.error). */
@@ -25,6 +28,8 @@ export interface ReplayResult {
   /** Host of each rank. */
   hostOfRank: number[]
   completedOps: number
+  /** Per-flow congestion-control time series, when sampling was asked for. */
+  timeSeries: TimeSeries | null
   /** Simulated time when the run stopped (after the last ACK drained). */
   simEndPs: number
   events: number
@@ -101,6 +106,7 @@ class Replayer implements MessageListener, EventTarget {
   run(limits: ReplayLimits): ReplayResult {
     const sched = this.fabric.sched
     for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
+    const sampler = limits.sampleIntervalPs ? new FlowSampler(this.fabric, limits.sampleIntervalPs, () => this.completed === this.n) : null
     let why: ReturnType<typeof sched.run> | 'cc-error'
     let error: string | null = null
     try {
@@ -127,6 +133,7 @@ class Replayer implements MessageListener, EventTarget {
       opEndPs: this.endPs,
       hostOfRank: this.hostOfRank,
       completedOps: this.completed,
+      timeSeries: sampler?.result() ?? null,
       simEndPs: sched.nowPs,
       events: sched.executed,
     }

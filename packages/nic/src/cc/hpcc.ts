@@ -72,7 +72,7 @@ export class Hpcc implements CongestionControl {
         this.lastUpdatePsn = ack.nextPsn
       }
       this.windowBytes = w
-      this.rateBps = Math.max((w * 8e12) / this.tPs, 1e6)
+      this.rateBps = Math.min(this.ctx.lineRateBps, Math.max((w * 8e12) / this.tPs, 1e6))
     }
     for (let j = 0; j < hops; j++) {
       this.prevPort[j] = ack.hopPort(j)

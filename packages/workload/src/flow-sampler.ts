@@ -1,0 +1,91 @@
+import type { EventTarget } from '@aifab/core'
+import type { Fabric } from '@aifab/topology'
+
+/** What the sampler saw of one queue pair: parallel arrays, one entry per sample. */
+export interface FlowSeries {
+  qp: number
+  srcHost: number
+  dstHost: number
+  tPs: number[]
+  rateBps: number[]
+  /** Infinity is written as -1 (JSON has no Infinity): no window. */
+  windowBytes: number[]
+  /** The latest RTT sample at that time (ps); -1 before the first. */
+  rttPs: number[]
+  /** INT-based controllers: their normalized utilization U; -1 for the others. */
+  u: number[]
+}
+
+export interface TimeSeries {
+  /** Sampling interval at the end of the run (it doubles whenever the budget fills). */
+  intervalPs: number
+  flows: FlowSeries[]
+}
+
+/**
+ * Samples every queue pair's congestion-control state (rate, window, RTT, U)
+ * at a fixed interval while the run has work. Memory is bounded: when a flow's
+ * series reaches maxSamples, every other sample is dropped and the interval
+ * doubles, so a long run keeps an even, coarser picture.
+ */
+export class FlowSampler implements EventTarget {
+  private intervalPs: number
+  private readonly series = new Map<number, FlowSeries>()
+  private readonly targetId: number
+  private stopped = false
+
+  constructor(
+    private readonly fabric: Fabric,
+    intervalPs: number,
+    private readonly done: () => boolean,
+    private readonly maxSamples = 512,
+  ) {
+    this.intervalPs = intervalPs
+    this.targetId = fabric.sched.register(this)
+    fabric.sched.schedule(0, this.targetId, 0, 0)
+  }
+
+  onEvent(): void {
+    // Done, or nothing else will ever happen (a stalled run): sampling must not keep the run alive.
+    if (this.stopped || this.done() || this.fabric.sched.pending === 0) {
+      this.stopped = true
+      return
+    }
+    const now = this.fabric.sched.nowPs
+    let full = false
+    for (const qp of this.fabric.qps) {
+      if (qp.sndUna >= qp.endPsn) continue
+      let s = this.series.get(qp.id)
+      if (s === undefined) {
+        s = { qp: qp.id, srcHost: qp.srcHost, dstHost: qp.dstHost, tPs: [], rateBps: [], windowBytes: [], rttPs: [], u: [] }
+        this.series.set(qp.id, s)
+      }
+      const cc = qp.cc as { rateBps: number; windowBytes: number; u?: number }
+      s.tPs.push(now)
+      s.rateBps.push(cc.rateBps)
+      s.windowBytes.push(Number.isFinite(cc.windowBytes) ? cc.windowBytes : -1)
+      s.rttPs.push(qp.lastRttPs)
+      s.u.push(typeof cc.u === 'number' ? cc.u : -1)
+      if (s.tPs.length >= this.maxSamples) full = true
+    }
+    if (full) this.halve()
+    this.fabric.sched.schedule(now + this.intervalPs, this.targetId, 0, 0)
+  }
+
+  /** Keeps every other sample of every flow and doubles the interval. */
+  private halve(): void {
+    const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0)
+    for (const s of this.series.values()) {
+      s.tPs = keep(s.tPs)
+      s.rateBps = keep(s.rateBps)
+      s.windowBytes = keep(s.windowBytes)
+      s.rttPs = keep(s.rttPs)
+      s.u = keep(s.u)
+    }
+    this.intervalPs *= 2
+  }
+
+  result(): TimeSeries {
+    return { intervalPs: this.intervalPs, flows: [...this.series.values()].sort((a, b) => a.qp - b.qp) }
+  }
+}
