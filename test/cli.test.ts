@@ -98,6 +98,9 @@ describe('aifab CLI', () => {
     const m = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'configs/cc/example-cc.mjs', '--cc-param', 'fraction=0.25', '--json')
     expect(m.code).toBe(0)
     expect(JSON.parse(m.stdout).cc).toMatchObject({ name: 'example-fraction', params: { fraction: 0.25, backoff: 1 } })
+    const t = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/quarter.ts', '--json')
+    expect(t.code).toBe(0)
+    expect(JSON.parse(t.stdout).cc.name).toBe('quarter')
   })
 
   it('a broken module stops the run with exit 1, names module, flow and event, and writes the partial report', () => {

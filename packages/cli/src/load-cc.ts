@@ -24,6 +24,9 @@ export async function loadCc(spec: string, baseDir: string, source: string): Pro
     const why = err.code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : (err.message ?? String(e)).split('\n')[0]
     throw new InputError(spec, '', `cannot load congestion-control module: ${why}`)
   }
+  // A TypeScript module compiled as CommonJS arrives wrapped: its exports object is `default`.
+  const wrapped = mod.default as Record<string, unknown> | undefined
+  if (typeof wrapped === 'object' && wrapped !== null && 'default' in wrapped && !('create' in wrapped)) mod = wrapped
   const d = mod.default as unknown
   const fail = (expected: string): never => {
     throw new InputError(spec, '', expected)
