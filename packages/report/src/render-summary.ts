@@ -49,6 +49,8 @@ export function renderSummary(reports: readonly Report[]): string {
   if (reports.some((r) => s(r).failedQueuePairs > 0)) row('queue pairs given up', (r) => String(s(r).failedQueuePairs))
   row('receiver discards', (r) => String(s(r).rxDiscards))
   row('ECN marks', (r) => String(s(r).ecnMarks))
+  if (reports.some((r) => s(r).cnpsSent > 0)) row('CNPs', (r) => String(s(r).cnpsSent))
+  if (reports.some((r) => r.cc.name !== 'none')) row('congestion control', (r) => r.cc.name)
   if (reports.some((r) => r.profile.switch.pfc !== null)) {
     row('PFC pauses / paused port time', (r) => (r.profile.switch.pfc === null ? 'off' : `${s(r).pfcPauses} / ${fmtTime(s(r).pfcPausedPs)}`))
   }

@@ -79,6 +79,8 @@ export interface Summary {
   timeouts: number
   failedQueuePairs: number
   naksSent: number
+  /** Congestion notification packets (DCQCN) receivers sent. */
+  cnpsSent: number
   rxDiscards: number
   ecnMarks: number
   pfcPauses: number
@@ -250,6 +252,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       timeouts: c.timeouts,
       failedQueuePairs: c.failedQueuePairs,
       naksSent: c.naksSent,
+      cnpsSent: c.cnpsSent,
       rxDiscards: c.rxDiscards,
       ecnMarks: c.ecnMarks,
       pfcPauses: c.pfcPausesSent,

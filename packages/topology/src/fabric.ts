@@ -38,6 +38,8 @@ export interface FabricCounters {
   retransmittedPackets: number
   acksSent: number
   naksSent: number
+  /** DCQCN congestion notifications sent by receivers. */
+  cnpsSent: number
   timeouts: number
   failedQueuePairs: number
   rxDiscards: number
@@ -181,6 +183,7 @@ export class Fabric {
       retransmittedPackets: 0,
       acksSent: 0,
       naksSent: 0,
+      cnpsSent: 0,
       timeouts: 0,
       failedQueuePairs: 0,
       rxDiscards: 0,
@@ -208,6 +211,7 @@ export class Fabric {
       c.retransmittedPackets += n.retransmittedPackets
       c.acksSent += n.acksSent
       c.naksSent += n.naksSent
+      c.cnpsSent += n.cnpsSent
       c.timeouts += n.timeouts
       c.failedQueuePairs += n.failedQueuePairs
       c.rxDiscards += n.rxDiscards
