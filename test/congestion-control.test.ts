@@ -142,6 +142,9 @@ describe('a user module', () => {
       const result = replay(fabric, single, 'single')
       expect(result.outcome).toBe('cc-error')
       expect(result.error).toMatch(pattern)
+      // The packet in hand when the controller broke is not leaked: the partial report still balances.
+      const c = fabric.counters()
+      expect(c.packetsLive).toBe(c.framesQueued + c.framesOnWire)
     }
   })
 })

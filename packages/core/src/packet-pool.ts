@@ -49,6 +49,8 @@ export class PacketPool {
   next: Int32Array
   /** NAKs: the PSN to send again (psn carries the cumulative acknowledgement). */
   nakPsn: Int32Array
+  /** ACKs: how many CE-marked data packets they cover (ECE says only whether any was). */
+  ceCount: Int32Array
   /** ACKs in selective mode: which of the 64 PSNs after the cumulative one have arrived (bits 0..31, 32..63). */
   sackLo: Int32Array
   sackHi: Int32Array
@@ -88,6 +90,7 @@ export class PacketPool {
     this.next = new Int32Array(initialCapacity)
     this.ingress = new Int32Array(initialCapacity)
     this.nakPsn = new Int32Array(initialCapacity)
+    this.ceCount = new Int32Array(initialCapacity)
     this.sackLo = new Int32Array(initialCapacity)
     this.sackHi = new Int32Array(initialCapacity)
     this.intHops = new Uint8Array(initialCapacity)
@@ -147,6 +150,7 @@ export class PacketPool {
     this.next = growI32(this.next, cap)
     this.ingress = growI32(this.ingress, cap)
     this.nakPsn = growI32(this.nakPsn, cap)
+    this.ceCount = growI32(this.ceCount, cap)
     this.sackLo = growI32(this.sackLo, cap)
     this.sackHi = growI32(this.sackHi, cap)
     this.intHops = growU8(this.intHops, cap)

@@ -14,6 +14,8 @@ export class AckInfo {
   nextPsn = 0
   rttPs = 0
   ecnEcho = false
+  /** CE-marked data packets this ACK covers (ackedBytes / MTU packets in all). */
+  ceMarkedPackets = 0
   nack = false
   intHops = 0
   private pool: PacketPool | null = null
@@ -29,6 +31,7 @@ export class AckInfo {
     this.ecnEcho = ecnEcho
     this.nack = nack
     this.intHops = pool.intHops[pkt]!
+    this.ceMarkedPackets = pool.ceCount[pkt]!
     return this
   }
 

@@ -29,7 +29,11 @@ export function resolveCcParams(def: CcDefinition, given: Readonly<Record<string
       const known = Object.keys(def.params)
       throw new InputError(source, `${path}.${k}`, `${def.name} has no parameter ${k}; it has: ${known.length ? known.join(', ') : 'none'}`)
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(source, `${path}.${k}`, `expected a number, got ${JSON.stringify(v)}`)
+    const p = def.params[k]!
+    const range = p.min !== undefined && p.max !== undefined ? ` in ${p.min}..${p.max}` : p.min !== undefined ? ` >= ${p.min}` : p.max !== undefined ? ` <= ${p.max}` : ''
+    if (typeof v !== 'number' || !Number.isFinite(v) || (p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) {
+      throw new InputError(source, `${path}.${k}`, `expected a number${range}, got ${JSON.stringify(v)}`)
+    }
     out[k] = v
   }
   return out

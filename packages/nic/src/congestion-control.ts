@@ -56,6 +56,9 @@ export type CcFactory = (params: Record<string, number>, ctx: CcContext) => Cong
 export interface CcParam {
   default: number
   description: string
+  /** Allowed range (inclusive); a value outside is an input error. */
+  min?: number
+  max?: number
 }
 
 /** A controller as the registry (or a user module) describes it. */

@@ -20,6 +20,7 @@ import { CcError, type CongestionControl } from './congestion-control.ts'
 const RTO_TIMER = 0
 const PACE_TIMER = 1
 const CC_TIMER = 2
+const ACK_TIMER = 3
 const NONE = -1
 
 /** Told when the last byte of a message has been placed at its receiver. */
@@ -68,6 +69,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   private readonly selective: boolean
   private readonly entropy: EntropyPolicy
   private readonly ackInfo = new AckInfo()
+  private readonly ackDelayPs: number
 
   constructor(
     readonly host: number,
@@ -81,6 +83,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     this.goBackN = cfg.mode === 'go-back-n'
     this.selective = cfg.mode === 'selective'
     this.entropy = entropyPolicy(cfg.entropyPolicy, cfg.entropyValues)
+    this.ackDelayPs = 2 * cfg.ackEveryPackets * serializationPs(dataWireBytes(cfg.mtuBytes, false), cfg.lineRateBps)
   }
 
   /** Queues a message on a queue pair whose source is this host. */
@@ -96,11 +99,15 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
 
   /** ctx.setTimer of a queue pair's controller. */
   armCcTimer(qp: QueuePair, delayPs: number, tag: number): void {
-    if (!(delayPs >= 0) || !Number.isFinite(delayPs) || !Number.isInteger(tag) || tag < 0 || tag > 1023) {
-      throw new CcError(qp.cc.name, qp.id, 'setTimer', `expected a delay >= 0 ps and an integer tag 0..1023, got ${delayPs}, ${tag}`)
+    if (!(delayPs > 0) || !Number.isFinite(delayPs) || !Number.isInteger(tag) || tag < 0 || tag > 1023) {
+      throw new CcError(qp.cc.name, qp.id, 'setTimer', `expected a delay > 0 ps and an integer tag 0..1023, got ${delayPs}, ${tag}`)
     }
-    qp.ccTimers.push({ tag, delayPs })
-    this.sched.schedule(this.sched.nowPs + delayPs, this.targetId, CC_TIMER, qp.id * 1024 + tag)
+    // A timer set again with a pending tag replaces it (the old event finds no match and is ignored).
+    const i = qp.ccTimers.findIndex((t) => t.tag === tag)
+    if (i >= 0) qp.ccTimers.splice(i, 1)
+    const duePs = this.sched.nowPs + delayPs
+    qp.ccTimers.push({ tag, delayPs, duePs })
+    this.sched.schedule(duePs, this.targetId, CC_TIMER, qp.id * 1024 + tag)
   }
 
   /**
@@ -145,8 +152,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     return NONE
   }
 
+  /**
+   * The controller's window in packets; outside go-back-n also at most the
+   * receiver's tracking window, which a rate-based controller (no window)
+   * would otherwise overrun.
+   */
   private windowPackets(qp: QueuePair): number {
-    return Math.max(1, Math.floor(qp.cc.windowBytes / this.cfg.mtuBytes))
+    const w = Math.max(1, Math.floor(qp.cc.windowBytes / this.cfg.mtuBytes))
+    return this.goBackN ? w : Math.min(w, this.cfg.reorderWindowPackets)
   }
 
   private canSend(qp: QueuePair): boolean {
@@ -228,7 +241,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     // Pacing below line rate: the next packet starts one packet-time at the paced rate later.
     const rate = qp.cc.rateBps
     qp.nextSendPs = rate < this.cfg.lineRateBps ? now + serializationPs(pool.wireBytes[pkt]!, rate) : 0
-    if (qp.cc.onSend !== undefined) this.cc(qp, 'send', (cc) => cc.onSend!(payload))
+    if (qp.cc.onSend !== undefined) {
+      try {
+        this.cc(qp, 'send', (cc) => cc.onSend!(payload))
+      } catch (e) {
+        pool.free(pkt)
+        throw e
+      }
+    }
     if (!qp.timerArmed) {
       qp.timerArmed = true
       this.sched.schedule(qp.lastProgressPs + this.cfg.rtoPs, this.targetId, RTO_TIMER, qp.id)
@@ -256,7 +276,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     const rttPs = this.sched.nowPs - pool.sentPs[pkt]!
     qp.lastRttPs = rttPs
     const info = this.ackInfo.fill(pool, pkt, cum, qp.sndNxt, acked * this.cfg.mtuBytes, rttPs, ecnEcho, isNak)
-    this.cc(qp, isNak ? 'nack' : 'ack', (cc) => cc.onAck(info))
+    try {
+      this.cc(qp, isNak ? 'nack' : 'ack', (cc) => cc.onAck(info))
+    } catch (e) {
+      pool.free(pkt)
+      throw e
+    }
     // A NAK (a trimmed or lost packet) marks its path as bad as an ECN echo does.
     this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho || isNak)
     if (isNak) {
@@ -274,6 +299,20 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     if (this.selective && !isNak) this.applySack(qp, pkt)
     pool.free(pkt)
     this.activate(qp)
+  }
+
+  /** Selective repeat after a timeout: resend, oldest first, every PSN sent and not SACKed. */
+  private resendHoles(qp: QueuePair): void {
+    const sacked = qp.sacked!
+    const resent = qp.resent!
+    const w = sacked.length
+    qp.retxQueue.length = 0
+    const end = Math.min(qp.sndMax, qp.sndUna + w)
+    for (let p = qp.sndUna; p < end; p++) {
+      if (sacked[p % w] === 1) continue
+      resent[p % w] = 1
+      qp.retxQueue.push(p)
+    }
   }
 
   /** Selective repeat: the cumulative ACK moved to `cum`; scoreboard slots below it are free again. */
@@ -313,10 +352,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       sacked[p % w] = 1
       if (p > qp.highestSacked) qp.highestSacked = p
     }
+    // With few packets in flight (a small window), fewer SACKs can ever come.
+    const threshold = Math.max(1, Math.min(this.cfg.reorderNackThresholdPackets, qp.sndNxt - qp.sndUna - 1))
     let above = 0
     for (let p = Math.min(qp.highestSacked, qp.sndUna + w - 1); p >= qp.sndUna; p--) {
       if (sacked[p % w] === 1) above++
-      else if (above >= this.cfg.reorderNackThresholdPackets && resent[p % w] === 0) {
+      else if (above >= threshold && resent[p % w] === 0) {
         resent[p % w] = 1
         qp.retxQueue.push(p)
       }
@@ -332,6 +373,10 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
     if (kind === CC_TIMER) {
       this.onCcTimer(this.qps[Math.floor(arg / 1024)]!, arg % 1024)
+      return
+    }
+    if (kind === ACK_TIMER) {
+      this.onAckTimer(this.qps[arg]!)
       return
     }
     const qp = this.qps[arg]!
@@ -353,9 +398,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
     if (qp.cc.onTimeout !== undefined) this.cc(qp, 'timeout', (cc) => cc.onTimeout!())
     if (this.goBackN) qp.sndNxt = qp.sndUna
+    else if (qp.sacked !== null) this.resendHoles(qp)
     else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)
-    // Selective repeat: after a timeout every hole may be resent again.
-    if (qp.resent !== null) qp.resent.fill(0)
     qp.lastProgressPs = now
     qp.timerArmed = true
     this.sched.schedule(now + this.cfg.rtoPs, this.targetId, RTO_TIMER, arg)
@@ -364,7 +408,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
 
   /** A controller timer came due: delivered, or parked while the flow has nothing outstanding. */
   private onCcTimer(qp: QueuePair, tag: number): void {
-    const i = qp.ccTimers.findIndex((t) => t.tag === tag)
+    const i = qp.ccTimers.findIndex((t) => t.tag === tag && t.duePs === this.sched.nowPs)
     if (i < 0) return
     const timer = qp.ccTimers[i]!
     qp.ccTimers.splice(i, 1)
@@ -424,6 +468,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
     if ((pool.flags[pkt]! & PacketFlag.CE) !== 0) {
       qp.rcvCeSinceAck = true
+      qp.rcvCeCount++
       if (this.cfg.cnpIntervalPs > 0) this.maybeCnp(qp, pool.entropy[pkt]!)
     }
     if (this.goBackN) {
@@ -510,7 +555,42 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   private accepted(qp: QueuePair, pkt: PacketId): void {
     const completed = this.deliver(qp, pkt)
     if (completed || qp.rcvSinceAck >= this.cfg.ackEveryPackets || (this.pool.flags[pkt]! & PacketFlag.ACK_REQ) !== 0) this.reply(qp, pkt, PacketKind.ACK)
-    else this.pool.free(pkt)
+    else this.holdAck(qp, pkt)
+  }
+
+  /**
+   * Coalescing: the packet is not ACKed yet. If no more arrive within the
+   * delayed-ACK time (twice the time the coalesced packets take at line rate),
+   * an ACK goes anyway, as real NICs do, so a shrunken window or a slow pace
+   * never waits for the retransmission timeout.
+   */
+  private holdAck(qp: QueuePair, pkt: PacketId): void {
+    const pool = this.pool
+    qp.lastAcceptPs = this.sched.nowPs
+    qp.lastAcceptSentPs = pool.sentPs[pkt]!
+    qp.lastAcceptEntropy = pool.entropy[pkt]!
+    pool.free(pkt)
+    if (!qp.ackTimerArmed) {
+      qp.ackTimerArmed = true
+      this.sched.schedule(this.sched.nowPs + this.ackDelayPs, this.targetId, ACK_TIMER, qp.id)
+    }
+  }
+
+  private onAckTimer(qp: QueuePair): void {
+    qp.ackTimerArmed = false
+    if (qp.rcvSinceAck === 0) return
+    const due = qp.lastAcceptPs + this.ackDelayPs
+    if (this.sched.nowPs < due) {
+      qp.ackTimerArmed = true
+      this.sched.schedule(due, this.targetId, ACK_TIMER, qp.id)
+      return
+    }
+    const pool = this.pool
+    const ack = pool.alloc()
+    pool.qp[ack] = qp.id
+    pool.sentPs[ack] = qp.lastAcceptSentPs
+    pool.entropy[ack] = qp.lastAcceptEntropy
+    this.reply(qp, ack, PacketKind.ACK)
   }
 
   /** NAKs the missing PSN unless it was NAKed within the NAK interval; then ACKs if one is due. */
@@ -565,6 +645,8 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     // The ACK carries the data packet's INT records back (HPCC): they cost wire bytes too.
     pool.wireBytes[pkt] = ACK_WIRE_BYTES + pool.intHops[pkt]! * this.cfg.intBytesPerRecord
     pool.flags[pkt] = qp.rcvCeSinceAck ? PacketFlag.ECE : 0
+    pool.ceCount[pkt] = qp.rcvCeCount
+    qp.rcvCeCount = 0
     if (this.selective) this.fillSack(qp, pkt)
     // sentPs stays: the sender reads its RTT sample from the echo.
     qp.rcvSinceAck = 0

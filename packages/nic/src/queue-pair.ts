@@ -38,8 +38,8 @@ export class QueuePair {
   nextSendPs = 0
   paceArmed = false
   /** Congestion-control timers pending (tag, delay), and those parked while the flow is idle. */
-  ccTimers: { tag: number; delayPs: number }[] = []
-  parkedTimers: { tag: number; delayPs: number }[] = []
+  ccTimers: { tag: number; delayPs: number; duePs: number }[] = []
+  parkedTimers: { tag: number; delayPs: number; duePs: number }[] = []
   /** Receiver (DCQCN notification point): when the last CNP was sent. */
   lastCnpPs = -Infinity
 
@@ -67,6 +67,13 @@ export class QueuePair {
   rcvHighest = -1
   rcvSinceAck = 0
   rcvCeSinceAck = false
+  /** Receiver: CE-marked packets since the last ACK (echoed as a count, for DCTCP's fraction). */
+  rcvCeCount = 0
+  /** Receiver: the delayed-ACK timer is pending; when the last packet was accepted and the send time it carried. */
+  ackTimerArmed = false
+  lastAcceptPs = 0
+  lastAcceptSentPs = 0
+  lastAcceptEntropy = 0
   lastNakPsn = -1
   lastNakPs = -Infinity
   /** Index of the next message to complete at the receiver. */

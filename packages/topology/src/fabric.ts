@@ -126,7 +126,7 @@ export class Fabric {
     let qp = this.qpByKey.get(key)
     if (qp === undefined) {
       const entropy = this.rng.derive(`qp/${key}`) | 0
-      const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(this.windowBytes, this.lineRateBps), this.profile.nic.reorderWindowPackets)
+      const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(this.windowBytes, this.lineRateBps, this.cc.name), this.profile.nic.reorderWindowPackets)
       this.qps.push(q)
       this.qpByKey.set(key, q)
       const nic = this.nics[src]!

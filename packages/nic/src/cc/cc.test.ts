@@ -41,6 +41,7 @@ function ack(fields: Partial<AckInfo>, hops: [number, number, number, number][] 
     nextPsn: 0,
     rttPs: T,
     ecnEcho: false,
+    ceMarkedPackets: 0,
     nack: false,
     intHops: hops.length,
     hopPort: (j: number) => hops[j]![0],
@@ -154,14 +155,15 @@ describe('dctcp', () => {
     expect(cc.windowBytes).toBe(w + MTU)
   })
 
-  it('counts the marked fraction over one round trip of ACKs', () => {
+  it('counts the marked fraction of packets over one round trip of ACKs', () => {
     const { cc } = make<Dctcp>(BUILTIN_CC.dctcp!)
-    cc.onAck(ack({ ackPsn: 1, nextPsn: 10, ecnEcho: true }))
-    cc.onAck(ack({ ackPsn: 5, nextPsn: 12, ecnEcho: false }))
-    cc.onAck(ack({ ackPsn: 8, nextPsn: 14, ecnEcho: false }))
+    // Packets, not ACKs: 2 + 4 + 1 + 1 packets, 1 + 0 + 0 + 1 of them CE-marked.
+    cc.onAck(ack({ ackPsn: 2, nextPsn: 10, ackedBytes: 2 * MTU, ecnEcho: true, ceMarkedPackets: 1 }))
+    cc.onAck(ack({ ackPsn: 6, nextPsn: 12, ackedBytes: 4 * MTU }))
+    cc.onAck(ack({ ackPsn: 7, nextPsn: 14, ackedBytes: MTU }))
     expect(cc.windowBytes).toBe(100_000) // the round (up to PSN 10) is not over
-    cc.onAck(ack({ ackPsn: 10, nextPsn: 20, ecnEcho: true }))
-    const alpha = (1 - 1 / 16) + (1 / 16) * 0.5
+    cc.onAck(ack({ ackPsn: 10, nextPsn: 20, ackedBytes: MTU, ecnEcho: true, ceMarkedPackets: 1 }))
+    const alpha = (1 - 1 / 16) + (1 / 16) * (2 / 8)
     expect(cc.windowBytes).toBe(100_000 * (1 - alpha / 2))
   })
 })
@@ -231,6 +233,10 @@ describe('timely', () => {
 })
 
 describe('the registry', () => {
+  it('rejects parameters out of range', () => {
+    expect(() => resolveCcParams(BUILTIN_CC.dcqcn!, { rateTimerUs: 0 }, 'p.json', 'nic.ccParams')).toThrow(/nic\.ccParams\.rateTimerUs: expected a number >= 0\.001, got 0/)
+    expect(() => resolveCcParams(BUILTIN_CC.swift!, { maxMdf: 1.5 }, 'p.json', 'nic.ccParams')).toThrow(/expected a number in 0\.\.0\.999, got 1\.5/)
+  })
   it('rejects unknown parameters with the list of known ones', () => {
     expect(() => resolveCcParams(BUILTIN_CC.hpcc!, { etta: 1 }, 'p.json', 'nic.ccParams')).toThrow(/hpcc has no parameter etta; it has: eta, maxStage, wAiBytes/)
   })

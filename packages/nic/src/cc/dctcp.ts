@@ -11,8 +11,8 @@ export const dctcp: CcDefinition = {
   description: 'DCTCP: window cut in proportion to the fraction of ECN-marked ACKs per RTT, additive increase otherwise.',
   needsEcn: true,
   params: {
-    g: { default: 1 / 16, description: 'alpha gain' },
-    minWindowPackets: { default: 1, description: 'the window never falls below this many MTUs' },
+    g: { default: 1 / 16, description: 'alpha gain', min: 0, max: 1 },
+    minWindowPackets: { default: 1, description: 'the window never falls below this many MTUs', min: 0.01 },
   },
   create: (p, ctx) => new Dctcp(p, ctx),
 }
@@ -35,11 +35,13 @@ export class Dctcp implements CongestionControl {
   }
 
   onAck(ack: AckInfo): void {
-    this.acks++
-    if (ack.ecnEcho) this.marked++
+    // F counts packets: an ACK may cover several, some of them CE-marked.
+    const packets = Math.max(1, Math.round(ack.ackedBytes / this.ctx.mtuBytes))
+    this.acks += packets
+    this.marked += Math.min(packets, ack.ceMarkedPackets)
     if (this.roundEndPsn < 0) this.roundEndPsn = ack.nextPsn
     if (ack.ackPsn < this.roundEndPsn) return
-    // One round trip of ACKs: update alpha and the window.
+    // One round trip of ACKs: update alpha and the window from the marked fraction of packets.
     this.endRound(this.marked / this.acks, this.marked > 0)
     this.acks = 0
     this.marked = 0

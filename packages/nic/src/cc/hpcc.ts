@@ -17,9 +17,9 @@ export const hpcc: CcDefinition = {
   description: 'HPCC: window from INT link utilization (target eta), per-ACK fast reaction, reference window once per RTT; paced at W/T.',
   needsInt: true,
   params: {
-    eta: { default: 0.95, description: 'target utilization' },
-    maxStage: { default: 5, description: 'additive-increase rounds before a multiplicative update' },
-    wAiBytes: { default: 80, description: 'W_AI, additive increase per update (bytes)' },
+    eta: { default: 0.95, description: 'target utilization', min: 0.01, max: 1 },
+    maxStage: { default: 5, description: 'additive-increase rounds before a multiplicative update', min: 0 },
+    wAiBytes: { default: 80, description: 'W_AI, additive increase per update (bytes)', min: 0 },
   },
   create: (p, ctx) => new Hpcc(p, ctx),
 }

@@ -3,10 +3,10 @@ import type { CcDefinition, CongestionControl } from '../congestion-control.ts'
 
 /** A fixed window at a fixed rate, deaf to feedback. */
 export class FixedWindow implements CongestionControl {
-  readonly name = 'none'
   constructor(
     public windowBytes: number,
     public rateBps: number,
+    readonly name = 'none',
   ) {}
   onAck(_ack: AckInfo): void {}
 }
