@@ -15,7 +15,7 @@ import type { NicConfig } from './nic-config.ts'
 import type { QueuePair } from './queue-pair.ts'
 import { entropyPolicy, type EntropyPolicy } from './entropy-policy.ts'
 import { AckInfo } from './ack-info.ts'
-import { CcError, type CongestionControl } from './congestion-control.ts'
+import { CcError } from './congestion-control.ts'
 
 const RTO_TIMER = 0
 const PACE_TIMER = 1
@@ -110,18 +110,19 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     this.sched.schedule(duePs, this.targetId, CC_TIMER, qp.id * 1024 + tag)
   }
 
+  /** A controller callback threw: stop the run, naming the module, the queue pair and the event. */
+  private ccThrew(qp: QueuePair, event: string, e: unknown): never {
+    if (e instanceof CcError) throw e
+    throw new CcError(qp.cc.name, qp.id, event, `threw ${e instanceof Error ? e.message : String(e)}`)
+  }
+
   /**
-   * Runs one controller callback and checks what it left: a controller that
-   * throws, or whose rate or window is not a positive number, stops the run.
+   * Checks what a controller callback left: a rate or window that is not a
+   * positive number stops the run. (Callbacks are called directly at each site,
+   * not through a closure: this is the per-ACK path.)
    */
-  private cc(qp: QueuePair, event: string, call: (cc: CongestionControl) => void): void {
+  private ccChecked(qp: QueuePair, event: string): void {
     const cc = qp.cc
-    try {
-      call(cc)
-    } catch (e) {
-      if (e instanceof CcError) throw e
-      throw new CcError(cc.name, qp.id, event, `threw ${e instanceof Error ? e.message : String(e)}`)
-    }
     if (!(cc.rateBps > 0 && cc.rateBps < Infinity) || !(cc.windowBytes > 0)) {
       throw new CcError(cc.name, qp.id, event, `set rate ${cc.rateBps} b/s and window ${cc.windowBytes} bytes; expected a positive finite rate and a positive window`)
     }
@@ -243,11 +244,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     qp.nextSendPs = rate < this.cfg.lineRateBps ? now + serializationPs(pool.wireBytes[pkt]!, rate) : 0
     if (qp.cc.onSend !== undefined) {
       try {
-        this.cc(qp, 'send', (cc) => cc.onSend!(payload))
+        qp.cc.onSend(payload)
       } catch (e) {
         pool.free(pkt)
-        throw e
+        this.ccThrew(qp, 'send', e)
       }
+      this.ccChecked(qp, 'send')
     }
     if (!qp.timerArmed) {
       qp.timerArmed = true
@@ -277,16 +279,25 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     qp.lastRttPs = rttPs
     const info = this.ackInfo.fill(pool, pkt, cum, qp.sndNxt, acked * this.cfg.mtuBytes, rttPs, ecnEcho, isNak)
     try {
-      this.cc(qp, isNak ? 'nack' : 'ack', (cc) => cc.onAck(info))
+      qp.cc.onAck(info)
+      this.ccChecked(qp, isNak ? 'nack' : 'ack')
     } catch (e) {
       pool.free(pkt)
-      throw e
+      this.ccThrew(qp, isNak ? 'nack' : 'ack', e)
     }
     // A NAK (a trimmed or lost packet) marks its path as bad as an ECN echo does.
     this.entropy.feedback(qp, pool.entropy[pkt]!, ecnEcho || isNak)
     if (isNak) {
       this.naksReceived++
-      if (qp.cc.onNack !== undefined) this.cc(qp, 'nack', (cc) => cc.onNack!())
+      if (qp.cc.onNack !== undefined) {
+        try {
+          qp.cc.onNack()
+          this.ccChecked(qp, 'nack')
+        } catch (e) {
+          pool.free(pkt)
+          this.ccThrew(qp, 'nack', e)
+        }
+      }
       // A NAK older than the newest ACK names data already delivered: ignore it.
       if (resend >= qp.sndUna) {
         if (this.goBackN) {
@@ -396,7 +407,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       this.failedQueuePairs++
       return
     }
-    if (qp.cc.onTimeout !== undefined) this.cc(qp, 'timeout', (cc) => cc.onTimeout!())
+    if (qp.cc.onTimeout !== undefined) {
+      try {
+        qp.cc.onTimeout()
+      } catch (e) {
+        this.ccThrew(qp, 'timeout', e)
+      }
+      this.ccChecked(qp, 'timeout')
+    }
     if (this.goBackN) qp.sndNxt = qp.sndUna
     else if (qp.sacked !== null) this.resendHoles(qp)
     else if (!qp.retxQueue.includes(qp.sndUna)) qp.retxQueue.push(qp.sndUna)
@@ -416,7 +434,12 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       qp.parkedTimers.push(timer)
       return
     }
-    this.cc(qp, 'timer', (cc) => cc.onTimer?.(tag))
+    try {
+      qp.cc.onTimer?.(tag)
+    } catch (e) {
+      this.ccThrew(qp, 'timer', e)
+    }
+    this.ccChecked(qp, 'timer')
     this.activate(qp)
   }
 
@@ -434,7 +457,14 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     const qp = this.qps[this.pool.qp[pkt]!]!
     this.cnpsReceived++
     this.pool.free(pkt)
-    if (qp.cc.onCnp !== undefined) this.cc(qp, 'cnp', (cc) => cc.onCnp!())
+    if (qp.cc.onCnp !== undefined) {
+      try {
+        qp.cc.onCnp()
+      } catch (e) {
+        this.ccThrew(qp, 'cnp', e)
+      }
+      this.ccChecked(qp, 'cnp')
+    }
     this.activate(qp)
   }
 
