@@ -1,15 +1,32 @@
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { InputError, parseByteSize } from '@aifab/core'
-import { genPermutation, genRingAllreduce, placementOf, serializeTrace, type Placement, type Trace } from '@aifab/workload'
+import {
+  genAllgather,
+  genAlltoall,
+  genBroadcast,
+  genHalvingDoublingAllreduce,
+  genIncast,
+  genPermutation,
+  genReducescatter,
+  genRingAllreduce,
+  placementOf,
+  serializeTrace,
+  type Placement,
+  type Trace,
+} from '@aifab/workload'
 import { MAX_HOSTS } from '@aifab/topology'
 import { loadTopology } from './load-config.ts'
 
 /** A trace with more ops than this would not fit in memory as JSON. */
 const MAX_GEN_OPS = 5_000_000
 
+export const GEN_KINDS = ['ring-allreduce', 'allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'permutation', 'incast'] as const
+export const ALLREDUCE_ALGORITHMS = ['ring', 'halving-doubling'] as const
+
 export interface GenArgs {
-  kind: 'ring-allreduce' | 'permutation'
+  kind: (typeof GEN_KINDS)[number]
+  algorithm: (typeof ALLREDUCE_ALGORITHMS)[number]
   ranks: number
   bytes: string
   channels: number
@@ -25,7 +42,14 @@ export function genCommand(a: GenArgs): void {
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
   if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
-  const ops = a.kind === 'ring-allreduce' ? 2 * (a.ranks - 1) * a.ranks * a.channels : a.ranks
+  const ops =
+    a.kind === 'ring-allreduce' || a.kind === 'allreduce'
+      ? 2 * (a.ranks - 1) * a.ranks * a.channels
+      : a.kind === 'alltoall'
+        ? a.ranks * (a.ranks - 1)
+        : a.kind === 'allgather' || a.kind === 'reducescatter'
+          ? (a.ranks - 1) * a.ranks
+          : 8 * a.ranks
   if (ops > MAX_GEN_OPS) throw new InputError('--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels would have ${ops} ops; at most ${MAX_GEN_OPS}`)
   let placement: number[] | undefined
   if (a.placement !== 'packed') {
@@ -36,10 +60,33 @@ export function genCommand(a: GenArgs): void {
   }
   let trace: Trace
   try {
-    trace =
-      a.kind === 'ring-allreduce'
-        ? genRingAllreduce({ ranks: a.ranks, bytes, channels: a.channels, ...(placement ? { placement } : {}), ...(a.name ? { name: a.name } : {}) })
-        : genPermutation({ ranks: a.ranks, bytes, seed: a.seed, ...(placement ? { placement } : {}), ...(a.name ? { name: a.name } : {}) })
+    const o = { ranks: a.ranks, bytes, ...(placement ? { placement } : {}), ...(a.name ? { name: a.name } : {}) }
+    switch (a.kind) {
+      case 'ring-allreduce':
+        trace = genRingAllreduce({ ...o, channels: a.channels })
+        break
+      case 'allreduce':
+        trace = a.algorithm === 'ring' ? genRingAllreduce({ ...o, channels: a.channels }) : genHalvingDoublingAllreduce(o)
+        break
+      case 'allgather':
+        trace = genAllgather(o)
+        break
+      case 'reducescatter':
+        trace = genReducescatter(o)
+        break
+      case 'alltoall':
+        trace = genAlltoall(o)
+        break
+      case 'broadcast':
+        trace = genBroadcast(o)
+        break
+      case 'incast':
+        trace = genIncast(o)
+        break
+      case 'permutation':
+        trace = genPermutation({ ...o, seed: a.seed })
+        break
+    }
   } catch (e) {
     if (e instanceof RangeError) throw new InputError(`gen ${a.kind}`, '', e.message)
     throw e

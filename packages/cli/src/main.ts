@@ -4,7 +4,7 @@ import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS } from '@aifab/switch
 import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
 import { pino } from 'pino'
 import yargs from 'yargs'
-import { genCommand, type GenArgs } from './gen-command.ts'
+import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
 import { EXIT, runCommand, type RunArgs } from './run-command.ts'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
@@ -135,9 +135,10 @@ export async function main(args: string[]): Promise<number> {
         'generate a trace',
         (y) =>
           y
-            .positional('kind', { choices: ['ring-allreduce', 'permutation'] as const, describe: 'what to generate' })
+            .positional('kind', { choices: GEN_KINDS, describe: 'what to generate' })
+            .option('algorithm', { choices: ALLREDUCE_ALGORITHMS, default: 'ring' as const, describe: 'allreduce: ring or halving-doubling (power-of-two ranks)' })
             .option('ranks', { type: 'number', demandOption: true })
-            .option('bytes', { type: 'string', demandOption: true, describe: 'ring-allreduce: the buffer S per rank; permutation: bytes per flow (e.g. 64MiB)' })
+            .option('bytes', { type: 'string', demandOption: true, describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
             .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
             .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
             .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave' })

@@ -5,7 +5,7 @@ import { busBwFactor, type Trace } from '@aifab/workload'
 /** What an analytic model predicts for the run, to set beside what emerged. */
 export interface CostModel {
   name: string
-  /** Per-message latency used (ps). */
+  /** Per-step latency used (ps): each step's slowest pair, averaged over the steps. */
   alphaPs: number
   /** Per-rank payload rate used (bits/s): line rate x payload / wire bytes. */
   payloadRateBps: number
@@ -14,19 +14,44 @@ export interface CostModel {
 }
 
 /**
- * Alpha-beta model of a ring all-reduce (REFERENCE.md):
- * t = 2(N-1) alpha + 2(N-1)/N x S/B, with alpha the slowest ring hop's path
- * latency and B the line rate on payload bytes. Null for other traces.
+ * Alpha-beta models of the collectives aifab generates (REFERENCE.md), with
+ * each step's alpha the path latency of its slowest pair (halving-doubling
+ * partners at some distances share a leaf) and B the line rate on payload bytes:
+ * - ring all-reduce: 2(N-1) alpha + 2(N-1)/N x S/B
+ * - halving-doubling all-reduce: 2 sum over distances d of alpha_d + 2(N-1)/N x S/B
+ * - ring all-gather / reduce-scatter: (N-1) alpha + (N-1)/N x S/B
+ * Null for other traces.
  */
-export function ringAllreduceModel(trace: Trace, fabric: Fabric, hostOfRank: number[]): CostModel | null {
+export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number[]): CostModel | null {
   const c = trace.collective
-  if (!c || c.kind !== 'allreduce' || c.algorithm !== 'ring') return null
+  if (!c) return null
   const n = trace.ranks
-  let alphaPs = 0
-  for (let r = 0; r < n; r++) alphaPs = Math.max(alphaPs, fabric.alphaPs(hostOfRank[r]!, hostOfRank[(r + 1) % n]!))
+  const alphaOver = (pairs: [number, number][]) => pairs.reduce((m, [a, b]) => Math.max(m, fabric.alphaPs(hostOfRank[a]!, hostOfRank[b]!)), 0)
+  const ring = () => alphaOver(Array.from({ length: n }, (_, r): [number, number] => [r, (r + 1) % n]))
+  let name: string
+  let steps: number
+  let latencyPs: number
+  if (c.kind === 'allreduce' && c.algorithm === 'ring') {
+    name = 'alpha-beta ring all-reduce'
+    steps = 2 * (n - 1)
+    latencyPs = steps * ring()
+  } else if (c.kind === 'allreduce' && c.algorithm === 'halving-doubling') {
+    name = 'alpha-beta halving-doubling all-reduce'
+    steps = 2 * Math.log2(n)
+    latencyPs = 0
+    for (let d = 1; d < n; d *= 2) latencyPs += 2 * alphaOver(Array.from({ length: n }, (_, r): [number, number] => [r, r ^ d]))
+  } else if ((c.kind === 'allgather' || c.kind === 'reducescatter') && c.algorithm === 'ring') {
+    name = `alpha-beta ring ${c.kind}`
+    steps = n - 1
+    latencyPs = steps * ring()
+  } else {
+    return null
+  }
+  const alphaPs = latencyPs / steps
   const mtu = fabric.mtuBytes
   const payloadRateBps = (fabric.lineRateBps * mtu) / dataWireBytes(mtu, false)
-  const completionTimePs = 2 * (n - 1) * alphaPs + ((((2 * (n - 1)) / n) * c.bytes * 8) / payloadRateBps) * 1e12
-  const busbwBps = ((c.bytes * 8) / (completionTimePs / 1e12)) * busBwFactor('allreduce', n)
-  return { name: 'alpha-beta ring all-reduce', alphaPs, payloadRateBps, completionTimePs, efficiency: busbwBps / fabric.lineRateBps }
+  const perRankBytes = busBwFactor(c.kind, n) * c.bytes
+  const completionTimePs = latencyPs + ((perRankBytes * 8) / payloadRateBps) * 1e12
+  const busbwBps = ((c.bytes * 8) / (completionTimePs / 1e12)) * busBwFactor(c.kind, n)
+  return { name, alphaPs, payloadRateBps, completionTimePs, efficiency: busbwBps / fabric.lineRateBps }
 }

@@ -3,7 +3,7 @@ import { ByteHistogram, dataWireBytes, rateBpsOf } from '@aifab/core'
 import type { EgressPort } from '@aifab/link'
 import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type PortTier, type TopologyConfig } from '@aifab/topology'
 import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type TimeSeries, type Trace } from '@aifab/workload'
-import { ringAllreduceModel, type CostModel } from './cost-model.ts'
+import { collectiveModel, type CostModel } from './cost-model.ts'
 
 export const REPORT_FORMAT = 'aifab.report'
 export const REPORT_VERSION = 1
@@ -264,7 +264,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       packetHops: c.packetHops,
       events: result.events,
     },
-    model: ringAllreduceModel(trace, fabric, result.hostOfRank),
+    model: collectiveModel(trace, fabric, result.hostOfRank),
     conservation: {
       framesInjected: c.framesInjected,
       framesReceived: c.framesReceived,

@@ -6,3 +6,4 @@ export { genRingAllreduce, type RingAllreduceOptions } from './gen-ring-allreduc
 export { genPermutation, type PermutationOptions } from './gen-permutation.ts'
 export { placementOf, PLACEMENTS, type Placement } from './placement.ts'
 export { serializeTrace } from './write-trace.ts'
+export { genAllgather, genReducescatter, genHalvingDoublingAllreduce, genAlltoall, genBroadcast, genIncast, type CollectiveOptions } from './gen-collectives.ts'
