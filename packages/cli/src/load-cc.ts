@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { InputError } from '@aifab/core'
@@ -21,7 +22,9 @@ export async function loadCc(spec: string, baseDir: string, source: string): Pro
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    const why = err.code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : (err.message ?? String(e)).split('\n')[0]
+    // ERR_MODULE_NOT_FOUND is also what a missing import inside the module raises: say "no such file" only for the module itself.
+    const missingSelf = err.code === 'ERR_MODULE_NOT_FOUND' && !existsSync(path)
+    const why = missingSelf ? 'no such file' : (err.message ?? String(e)).split('\n')[0]
     throw new InputError(spec, '', `cannot load congestion-control module: ${why}`)
   }
   // A TypeScript module compiled as CommonJS arrives wrapped: its exports object is `default`.
