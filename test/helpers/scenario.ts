@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { buildFabric, parseProfile, parseTopology, type Fabric, type FabricProfile, type LeafSpineConfig } from '@aifab/topology'
+import { buildFabric, parseProfile, parseTopology, type Fabric, type FabricProfile, type LeafSpineConfig, type TopologyConfig } from '@aifab/topology'
 import { replay, type Trace } from '@aifab/workload'
 import { buildReport, type Report } from '@aifab/report'
 
@@ -16,7 +16,7 @@ export function profile(
 
 /** The flagship 8x8x8 400G leaf-spine, with fields replaced. */
 export function leafSpine(patch: Partial<LeafSpineConfig> = {}): LeafSpineConfig {
-  const t = parseTopology(JSON.parse(readFileSync(new URL('configs/topologies/leaf-spine-8x8x8-400g.json', root), 'utf8')), 'topo')
+  const t = parseTopology(JSON.parse(readFileSync(new URL('configs/topologies/leaf-spine-8x8x8-400g.json', root), 'utf8')), 'topo') as LeafSpineConfig
   return { ...t, ...patch }
 }
 
@@ -31,7 +31,7 @@ export function flowsTrace(flows: [number, number][], bytes: number, ranks: numb
 }
 
 /** Runs a trace and returns the report plus the fabric, for tests that look inside. */
-export function simulate(trace: Trace, topo: LeafSpineConfig, prof: FabricProfile, seed: number): { report: Report; fabric: Fabric } {
+export function simulate(trace: Trace, topo: TopologyConfig, prof: FabricProfile, seed: number): { report: Report; fabric: Fabric } {
   const fabric = buildFabric(topo, prof, seed)
   const result = replay(fabric, trace, 'test')
   const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })

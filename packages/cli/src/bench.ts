@@ -4,6 +4,7 @@
 import { parseByteSize } from '@aifab/core'
 import { genPermutation, genRingAllreduce, placementOf, type Trace } from '@aifab/workload'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
+import { topologyShape } from '@aifab/topology'
 import { runScenario } from './run-scenario.ts'
 
 interface Case {
@@ -58,7 +59,8 @@ for (const c of cases) {
   if (only !== undefined && !c.name.includes(only)) continue
   const topology = loadTopology(c.topology)
   const profile = loadProfile(c.profile, c.overrides ?? {}, topology)
-  const trace = c.trace(topology.leaves, topology.hostsPerLeaf)
+  const shape = topologyShape(topology)
+  const trace = c.trace(shape.edges, shape.hostsPerEdge)
   console.log(c.name)
   // Twice in one process: the first run pays for JIT compilation (what a user's
   // single run sees), the second shows the steady state.

@@ -15,7 +15,7 @@ import {
   type Placement,
   type Trace,
 } from '@aifab/workload'
-import { MAX_HOSTS } from '@aifab/topology'
+import { MAX_HOSTS, topologyShape } from '@aifab/topology'
 import { loadTopology } from './load-config.ts'
 
 /** A trace with more ops than this would not fit in memory as JSON. */
@@ -54,9 +54,9 @@ export function genCommand(a: GenArgs): void {
   let placement: number[] | undefined
   if (a.placement !== 'packed') {
     if (a.topology === undefined) throw new InputError('--placement', '', `"${a.placement}" needs --topology to know the leaves`)
-    const t = loadTopology(a.topology)
-    if (a.ranks > t.leaves * t.hostsPerLeaf) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${t.leaves * t.hostsPerLeaf} hosts)`)
-    placement = placementOf(a.placement, a.ranks, t.leaves, t.hostsPerLeaf)
+    const shape = topologyShape(loadTopology(a.topology))
+    if (a.ranks > shape.hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${shape.hosts} hosts)`)
+    placement = placementOf(a.placement, a.ranks, shape.edges, shape.hostsPerEdge)
   }
   let trace: Trace
   try {

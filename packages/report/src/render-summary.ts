@@ -1,5 +1,6 @@
 import { formatByteSize } from '@aifab/core'
 import type { Report } from './report.ts'
+import { topologyShape } from '@aifab/topology'
 
 /** The speedup of `candidate` over `baseline`: baseline completion time / candidate completion time. */
 export function speedupOf(baseline: Report, candidate: Report): number | null {
@@ -23,7 +24,7 @@ export function renderSummary(reports: readonly Report[]): string {
   lines.push(`# aifab: ${t.name}`)
   lines.push('')
   lines.push(
-    `${what}; ${topo.kind} ${topo.leaves} leaves x ${topo.spines} spines x ${topo.hostsPerLeaf} hosts at ${topo.hostLinkGbps}G; seed ${first.seed}`,
+    `${what}; ${topologyShape(topo).label}; seed ${first.seed}`,
   )
   lines.push('')
   const head = ['', ...reports.map((r) => r.profile.name)]

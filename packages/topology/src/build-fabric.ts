@@ -2,6 +2,7 @@ import { builtinCc, resolveCcParams, type CcDefinition } from '@aifab/nic'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { Fabric } from './fabric.ts'
 import { buildLeafSpine } from './leaf-spine.ts'
+import { buildFatTree } from './fat-tree.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
 /**
@@ -15,5 +16,7 @@ export function buildFabric(topo: TopologyConfig, profile: FabricProfile, seed: 
   switch (topo.kind) {
     case 'leaf-spine':
       return buildLeafSpine(topo, profile, seed, def, params)
+    case 'fat-tree':
+      return buildFatTree(topo, profile, seed, def, params)
   }
 }

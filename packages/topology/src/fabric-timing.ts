@@ -2,7 +2,7 @@ import { ACK_WIRE_BYTES, CUT_THROUGH_HEADER_BYTES, dataWireBytes, psFromNs, seri
 import { PFC_FRAME_WIRE_BYTES } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { PathHop } from './fabric.ts'
-import type { TopologyConfig } from './topology-config.ts'
+import { switchLevels, type TopologyConfig } from './topology-config.ts'
 
 /** Latencies a fabric's shape and devices imply, with empty queues. */
 export interface FabricTiming {
@@ -12,11 +12,10 @@ export interface FabricTiming {
   windowPackets: number
   /** PFC headroom an ingress needs (REFERENCE.md): what arrives between sending a PAUSE and the sender stopping, on the fastest link. */
   pfcHeadroomNeededBytes: number
-  /** The hops of a path between hosts under the same leaf, and under different leaves. */
-  intraLeafPath: PathHop[]
-  interLeafPath: PathHop[]
-  /** The four kinds of hop: host to leaf, leaf to spine, spine to leaf, leaf to host. */
-  hops: { hostUp: PathHop; leafUp: PathHop; spineDown: PathHop; hostDown: PathHop }
+  /** The four kinds of hop: host to its switch, up between switches, down between switches, switch to host. */
+  hops: { hostUp: PathHop; up: PathHop; down: PathHop; hostDown: PathHop }
+  /** The hops of a path that climbs `levels` switch levels (1: both hosts under one switch). */
+  path(levels: number): PathHop[]
 }
 
 /**
@@ -42,12 +41,19 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   // otherwise it stores and forwards, as real switches do.
   const cut = profile.switch.cutThrough
   const hostUp: PathHop = { rateBps: hostRateBps, delayPs: intoSwitch, cutThrough: cut && hostRateBps >= fabricRateBps }
-  const leafUp: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut }
-  const spineDown: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut && fabricRateBps >= hostRateBps }
+  const up: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut }
+  const down: PathHop = { rateBps: fabricRateBps, delayPs: intoSwitch, cutThrough: cut && fabricRateBps >= hostRateBps }
   const hostDown: PathHop = { rateBps: hostRateBps, delayPs: linkDelayPs + psFromNs(nic.processingDelayNs), cutThrough: false }
-  const intraLeafPath = [hostUp, hostDown]
-  const interLeafPath = [hostUp, leafUp, spineDown, hostDown]
-  const longest = topo.leaves > 1 ? interLeafPath : intraLeafPath
+  const paths = new Map<number, PathHop[]>()
+  const path = (levels: number) => {
+    let p = paths.get(levels)
+    if (p === undefined) {
+      p = [hostUp, ...Array<PathHop>(levels - 1).fill(up), ...Array<PathHop>(levels - 1).fill(down), hostDown]
+      paths.set(levels, p)
+    }
+    return p
+  }
+  const longest = path(switchLevels(topo))
   const frameBytes = dataWireBytes(topo.mtuBytes, false)
   // Paths are symmetric: the ACK crosses the same kinds of hops back.
   const baseRttPs = oneWayPs(longest, frameBytes) + oneWayPs(longest, ACK_WIRE_BYTES)
@@ -61,5 +67,5 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   const fastestBps = Math.max(hostRateBps, fabricRateBps)
   const inFlightPs = 2 * linkDelayPs + psFromNs(profile.switch.forwardingLatencyNs)
   const pfcHeadroomNeededBytes = Math.ceil((inFlightPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
-  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, intraLeafPath, interLeafPath, hops: { hostUp, leafUp, spineDown, hostDown } }
+  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, hops: { hostUp, up, down, hostDown }, path }
 }

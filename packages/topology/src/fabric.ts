@@ -7,8 +7,8 @@ import type { TopologyConfig } from './topology-config.ts'
 import { oneWayPs } from './fabric-timing.ts'
 import type { FaultInjector } from './fault-injector.ts'
 
-/** Where a port sits, for per-tier reports: host uplink, leaf uplink, spine downlink, leaf downlink. */
-export const PORT_TIERS = ['host-up', 'leaf-up', 'spine-down', 'leaf-down'] as const
+/** Where a port sits, for per-tier reports (a fat tree's edge switches count as leaves). */
+export const PORT_TIERS = ['host-up', 'leaf-up', 'agg-up', 'core-down', 'spine-down', 'agg-down', 'leaf-down'] as const
 export type PortTier = (typeof PORT_TIERS)[number]
 
 /** One hop of a path, for latency models. */

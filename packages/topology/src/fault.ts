@@ -41,26 +41,33 @@ export function parseFaults(v: unknown, r: FieldReader): FaultEvent[] {
 }
 
 /**
- * The canonical name of a cable of a leaf-spine (`host3-leaf0`, `leaf0-spine2`),
- * from either end's order or an arrow (`spine2>leaf0`); null if no such cable.
+ * The canonical name of a cable (`host3-leaf0`, `leaf0-spine2`; in a fat tree
+ * `host3-edge1`, `edge1-agg0`, `agg0-core2`), from either end's order or an
+ * arrow (`spine2>leaf0`); null if the topology has no such cable.
  */
 export function cableName(link: string, topo: TopologyConfig): string | null {
   const m = /^\s*([a-z]+)(\d+)\s*[-<>]\s*([a-z]+)(\d+)\s*$/.exec(link)
   if (!m) return null
-  let ends = [
+  const order = topo.kind === 'leaf-spine' ? ['host', 'leaf', 'spine'] : ['host', 'edge', 'agg', 'core']
+  const ends = [
     { kind: m[1]!, n: Number(m[2]) },
     { kind: m[3]!, n: Number(m[4]) },
-  ]
-  const order = ['host', 'leaf', 'spine']
-  ends = ends.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))
+  ].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind))
   const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]]
-  const hosts = topo.leaves * topo.hostsPerLeaf
-  if (a.kind === 'host' && b.kind === 'leaf') {
-    if (a.n >= hosts || Math.floor(a.n / topo.hostsPerLeaf) !== b.n) return null
-  } else if (a.kind === 'leaf' && b.kind === 'spine') {
-    if (a.n >= topo.leaves || b.n >= topo.spines) return null
-  } else {
-    return null
-  }
-  return `${a.kind}${a.n}-${b.kind}${b.n}`
+  if (order.indexOf(a.kind) < 0 || order.indexOf(b.kind) !== order.indexOf(a.kind) + 1) return null
+  const ok = topo.kind === 'leaf-spine' ? leafSpineCable(topo, a.kind, a.n, b.n) : fatTreeCable(topo.k, a.kind, a.n, b.n)
+  return ok ? `${a.kind}${a.n}-${b.kind}${b.n}` : null
+}
+
+function leafSpineCable(t: { leaves: number; spines: number; hostsPerLeaf: number }, lower: string, a: number, b: number): boolean {
+  if (lower === 'host') return a < t.leaves * t.hostsPerLeaf && Math.floor(a / t.hostsPerLeaf) === b
+  return a < t.leaves && b < t.spines
+}
+
+function fatTreeCable(k: number, lower: string, a: number, b: number): boolean {
+  const half = k / 2
+  const perTier = k * half
+  if (lower === 'host') return a < (k * k * k) / 4 && Math.floor(a / half) === b
+  if (lower === 'edge') return a < perTier && b < perTier && Math.floor(a / half) === Math.floor(b / half)
+  return a < perTier && b < half * half && Math.floor(b / half) === a % half
 }

@@ -1,6 +1,7 @@
 export { Fabric, PORT_TIERS, type PortTier, type PathHop, type FabricCounters } from './fabric.ts'
 export { buildLeafSpine } from './leaf-spine.ts'
-export { parseTopology, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig } from './topology-config.ts'
+export { parseTopology, topologyShape, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig, type FatTreeConfig } from './topology-config.ts'
+export { buildFatTree } from './fat-tree.ts'
 export { parseProfile, checkProfileFitsTopology, checkCcFitsProfile, type FabricProfile } from './fabric-profile.ts'
 export { buildFabric } from './build-fabric.ts'
 export { type FaultEvent } from './fault.ts'

@@ -1,14 +1,10 @@
 import { FieldReader, dataWireBytes } from '@aifab/core'
 
-/** A two-tier Clos: every leaf connects to every spine by one link. */
-export interface LeafSpineConfig {
-  kind: 'leaf-spine'
-  leaves: number
-  spines: number
-  hostsPerLeaf: number
+/** What every topology kind has: link rates and delay, packet size, buffers. */
+interface CommonTopology {
   hostLinkGbps: number
   fabricLinkGbps: number
-  /** Propagation delay of every link (host-leaf and leaf-spine). */
+  /** Propagation delay of every link. */
   linkDelayNs: number
   /** Payload bytes per packet; headers come on top on the wire. */
   mtuBytes: number
@@ -18,48 +14,88 @@ export interface LeafSpineConfig {
   sharedBufferBytes?: number
 }
 
-export type TopologyConfig = LeafSpineConfig
+/** A two-tier Clos: every leaf connects to every spine by one link. */
+export interface LeafSpineConfig extends CommonTopology {
+  kind: 'leaf-spine'
+  leaves: number
+  spines: number
+  hostsPerLeaf: number
+}
 
-const LEAF_SPINE_FIELDS = [
-  'kind',
-  'name',
-  'description',
-  'leaves',
-  'spines',
-  'hostsPerLeaf',
-  'hostLinkGbps',
-  'fabricLinkGbps',
-  'linkDelayNs',
-  'mtuBytes',
-  'portBufferBytes',
-  'sharedBufferBytes',
-] as const
+/**
+ * A k-ary three-tier fat tree (k even), htsim's shape: k pods of k/2 edge and
+ * k/2 aggregation switches, (k/2)^2 cores, k/2 hosts per edge, k^3/4 hosts,
+ * numbered left to right.
+ */
+export interface FatTreeConfig extends CommonTopology {
+  kind: 'fat-tree'
+  k: number
+}
+
+export type TopologyConfig = LeafSpineConfig | FatTreeConfig
+
+/** Hosts a topology may have (the routing tables grow with hosts x switches). */
+export const MAX_HOSTS = 16384
+
+const COMMON_FIELDS = ['kind', 'name', 'description', 'hostLinkGbps', 'fabricLinkGbps', 'linkDelayNs', 'mtuBytes', 'portBufferBytes', 'sharedBufferBytes'] as const
 
 /** Validates a parsed topology JSON; errors name `source` and the field. */
 export function parseTopology(json: unknown, source: string): TopologyConfig {
   const r = new FieldReader(source)
   const o = r.object(json)
-  r.oneOf(o, 'kind', ['leaf-spine'] as const)
-  r.onlyKeys(o, LEAF_SPINE_FIELDS)
-  const t: LeafSpineConfig = {
-    kind: 'leaf-spine',
-    leaves: r.number(o, 'leaves', { integer: true, min: 1, max: 1024 }),
-    spines: r.number(o, 'spines', { integer: true, min: 1, max: 1024 }),
-    hostsPerLeaf: r.number(o, 'hostsPerLeaf', { integer: true, min: 1, max: 1024 }),
-    hostLinkGbps: r.number(o, 'hostLinkGbps', { min: 0.001, max: 1e5 }),
-    fabricLinkGbps: r.number(o, 'fabricLinkGbps', { min: 0.001, max: 1e5 }),
-    linkDelayNs: r.number(o, 'linkDelayNs', { min: 0, max: 1e9 }),
-    mtuBytes: r.number(o, 'mtuBytes', { integer: true, min: 64, max: 65536 }),
-    portBufferBytes: r.number(o, 'portBufferBytes', { integer: true, min: 1 }),
+  const kind = r.oneOf(o, 'kind', ['leaf-spine', 'fat-tree'] as const)
+  const common = (): CommonTopology => {
+    const c: CommonTopology = {
+      hostLinkGbps: r.number(o, 'hostLinkGbps', { min: 0.001, max: 1e5 }),
+      fabricLinkGbps: r.number(o, 'fabricLinkGbps', { min: 0.001, max: 1e5 }),
+      linkDelayNs: r.number(o, 'linkDelayNs', { min: 0, max: 1e9 }),
+      mtuBytes: r.number(o, 'mtuBytes', { integer: true, min: 64, max: 65536 }),
+      portBufferBytes: r.number(o, 'portBufferBytes', { integer: true, min: 1 }),
+    }
+    const shared = r.number(o, 'sharedBufferBytes', { integer: true, min: 1, optional: true })
+    if (shared !== undefined) c.sharedBufferBytes = shared
+    // A buffer that cannot hold one full frame drops every data packet forever.
+    const frame = dataWireBytes(c.mtuBytes, true)
+    if (c.portBufferBytes < frame) r.fail(`expected at least one full frame (${frame} bytes at mtuBytes ${c.mtuBytes}), got ${c.portBufferBytes}`, 'portBufferBytes')
+    return c
   }
-  const shared = r.number(o, 'sharedBufferBytes', { integer: true, min: 1, optional: true })
-  if (shared !== undefined) t.sharedBufferBytes = shared
-  if (t.leaves * t.hostsPerLeaf > MAX_HOSTS) r.fail(`expected leaves x hostsPerLeaf <= ${MAX_HOSTS}, got ${t.leaves * t.hostsPerLeaf}`, 'hostsPerLeaf')
-  // A buffer that cannot hold one full frame drops every data packet forever.
-  const frame = dataWireBytes(t.mtuBytes, true)
-  if (t.portBufferBytes < frame) r.fail(`expected at least one full frame (${frame} bytes at mtuBytes ${t.mtuBytes}), got ${t.portBufferBytes}`, 'portBufferBytes')
+  let t: TopologyConfig
+  if (kind === 'leaf-spine') {
+    r.onlyKeys(o, [...COMMON_FIELDS, 'leaves', 'spines', 'hostsPerLeaf'])
+    t = {
+      kind,
+      leaves: r.number(o, 'leaves', { integer: true, min: 1, max: 1024 }),
+      spines: r.number(o, 'spines', { integer: true, min: 1, max: 1024 }),
+      hostsPerLeaf: r.number(o, 'hostsPerLeaf', { integer: true, min: 1, max: 1024 }),
+      ...common(),
+    }
+  } else {
+    r.onlyKeys(o, [...COMMON_FIELDS, 'k'])
+    const k = r.number(o, 'k', { integer: true, min: 2, max: 40 })
+    if (k % 2 !== 0) r.fail(`expected an even k, got ${k}`, 'k')
+    t = { kind, k, ...common() }
+  }
+  const hosts = topologyShape(t).hosts
+  if (hosts > MAX_HOSTS) r.fail(`expected at most ${MAX_HOSTS} hosts, got ${hosts}`, kind === 'leaf-spine' ? 'hostsPerLeaf' : 'k')
   return t
 }
 
-/** Hosts a topology may have (the routing tables grow with hosts x leaves). */
-export const MAX_HOSTS = 16384
+/** The shape placement and reports need: hosts, and how they group under first-level switches. */
+export function topologyShape(t: TopologyConfig): { hosts: number; edges: number; hostsPerEdge: number; label: string } {
+  if (t.kind === 'leaf-spine') {
+    return {
+      hosts: t.leaves * t.hostsPerLeaf,
+      edges: t.leaves,
+      hostsPerEdge: t.hostsPerLeaf,
+      label: `leaf-spine ${t.leaves} leaves x ${t.spines} spines x ${t.hostsPerLeaf} hosts at ${t.hostLinkGbps}G`,
+    }
+  }
+  const half = t.k / 2
+  return { hosts: (t.k * t.k * t.k) / 4, edges: t.k * half, hostsPerEdge: half, label: `fat tree k=${t.k} (${(t.k * t.k * t.k) / 4} hosts) at ${t.hostLinkGbps}G` }
+}
+
+/** Switch levels the longest path climbs (1: all hosts under one switch). */
+export function switchLevels(t: TopologyConfig): number {
+  if (t.kind === 'leaf-spine') return t.leaves > 1 ? 2 : 1
+  return 3
+}
