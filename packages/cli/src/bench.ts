@@ -47,6 +47,14 @@ const cases: Case[] = [
     trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
   },
   {
+    // The speed issue's yardstick (htsim: 18.6 s, 140 MB on this kind of machine).
+    name: '1024-host permutation, 2 MB flows, spray + reorder, k=16 fat tree, 100G',
+    topology: 'configs/topologies/fat-tree-k16-100g.json',
+    profile: 'configs/profiles/ai-ethernet.json',
+    overrides: { lb: 'spray' },
+    trace: () => genPermutation({ ranks: 1024, bytes: 2_000_000, seed: 1 }),
+  },
+  {
     name: '64-rank ring all-reduce, 64 MiB, roce (ecmp + go-back-n), 400G',
     topology: 'configs/topologies/leaf-spine-8x8x8-400g.json',
     profile: 'configs/profiles/roce.json',

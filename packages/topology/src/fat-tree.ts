@@ -77,48 +77,45 @@ export function buildFatTree(
   }
 
   // Up-down routing over the cables that are up: an uplink is a candidate only
-  // if some path through it still reaches the destination.
+  // if some path through it still reaches the destination's edge switch (the
+  // edge itself drops what it cannot hand to a host whose cable is down).
+  // Candidates depend on the destination's edge only: computed once per edge.
   f.reroute = (downCables) => {
     const ok = (name: string) => !downCables.has(name)
-    // Can aggregation switch `a` still deliver to host h (through its pod's edge)?
-    const aggReaches = (a: number, h: number) => Math.floor(a / half) === podOf(h) && ok(`edge${edgeOf(h)}-agg${a}`) && ok(`host${h}-edge${edgeOf(h)}`)
-    // Can core c reach host h (down through pod(h)'s aggregation switch j)?
-    const coreReaches = (c: number, h: number) => {
-      const a = podOf(h) * half + Math.floor(c / half)
-      return ok(`agg${a}-core${c}`) && aggReaches(a, h)
+    const edgePod = (e: number) => Math.floor(e / half)
+    const aggReaches = (a: number, e: number) => Math.floor(a / half) === edgePod(e) && ok(`edge${e}-agg${a}`)
+    const coreReaches = (c: number, e: number) => {
+      const a = edgePod(e) * half + Math.floor(c / half)
+      return ok(`agg${a}-core${c}`) && aggReaches(a, e)
     }
-    const aggUpTo = (a: number, h: number) => {
+    const aggUp = (a: number, e: number) => {
       const via: number[] = []
       for (let m = 0; m < half; m++) {
         const c = (a % half) * half + m
-        if (ok(`agg${a}-core${c}`) && coreReaches(c, h)) via.push(half + m)
+        if (ok(`agg${a}-core${c}`) && coreReaches(c, e)) via.push(half + m)
       }
       return via
     }
+    const perHost = (byEdge: (e: number) => number[]) => {
+      const lists = Array.from({ length: k * half }, (_, e) => byEdge(e))
+      return Array.from({ length: hosts }, (_, h) => lists[edgeOf(h)]!)
+    }
     edges.forEach((sw, e) => {
-      const pod = Math.floor(e / half)
-      sw.setRoutes(
-        Array.from({ length: hosts }, (_, h) => {
-          if (edgeOf(h) === e) return ok(`host${h}-edge${e}`) ? [h - e * half] : []
-          const via: number[] = []
-          for (let j = 0; j < half; j++) {
-            const a = pod * half + j
-            if (!ok(`edge${e}-agg${a}`)) continue
-            if (podOf(h) === pod ? aggReaches(a, h) : aggUpTo(a, h).length > 0) via.push(half + j)
-          }
-          return via
-        }),
-      )
+      const pod = edgePod(e)
+      const toEdge = perHost((d) => {
+        if (d === e) return []
+        const via: number[] = []
+        for (let j = 0; j < half; j++) {
+          const a = pod * half + j
+          if (!ok(`edge${e}-agg${a}`)) continue
+          if (edgePod(d) === pod ? aggReaches(a, d) : aggUp(a, d).length > 0) via.push(half + j)
+        }
+        return via
+      })
+      sw.setRoutes(toEdge.map((via, h) => (edgeOf(h) === e ? (ok(`host${h}-edge${e}`) ? [h - e * half] : []) : via)))
     })
-    aggs.forEach((sw, a) =>
-      sw.setRoutes(
-        Array.from({ length: hosts }, (_, h) => {
-          if (podOf(h) === Math.floor(a / half)) return aggReaches(a, h) ? [edgeOf(h) % half] : []
-          return aggUpTo(a, h)
-        }),
-      ),
-    )
-    cores.forEach((sw, c) => sw.setRoutes(Array.from({ length: hosts }, (_, h) => (coreReaches(c, h) ? [podOf(h)] : []))))
+    aggs.forEach((sw, a) => sw.setRoutes(perHost((d) => (edgePod(d) === Math.floor(a / half) ? (aggReaches(a, d) ? [d % half] : []) : aggUp(a, d)))))
+    cores.forEach((sw, c) => sw.setRoutes(perHost((d) => (coreReaches(c, d) ? [edgePod(d)] : []))))
   }
   w.finish()
   return f
