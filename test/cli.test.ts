@@ -113,6 +113,18 @@ describe('aifab CLI', () => {
     expect(rep.error).toMatch(/threw boom/)
   })
 
+  it('imports an htsim connection matrix, and replays one directly', () => {
+    const out = join(dir, 'chain.json')
+    const r = aifab('import', 'htsim-cm', 'traces/htsim-chain.cm', '-o', out)
+    expect(r.code).toBe(0)
+    expect(JSON.parse(readFileSync(out, 'utf8')).ops.length).toBe(5)
+    const bad = join(dir, 'bad.cm')
+    writeFileSync(bad, 'Nodes 4\n0->1 start 0\n')
+    const b = aifab('import', 'htsim-cm', bad, '-o', join(dir, 'x.json'))
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/bad\.cm: line 2: expected size > 0 bytes/)
+  })
+
   it('profile fields can be overridden by flags', () => {
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'spray', '--nic', 'reorder', '--window-bdp', '2', '--json')
     expect(r.code).toBe(0)

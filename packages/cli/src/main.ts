@@ -5,6 +5,7 @@ import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
 import { pino } from 'pino'
 import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
+import { importCommand } from './import-command.ts'
 import { EXIT, runCommand, type RunArgs } from './run-command.ts'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
@@ -155,6 +156,19 @@ export async function main(args: string[]): Promise<number> {
         },
       )
       .command(
+        'import <format> <file>',
+        'convert another simulator\'s traffic file into an aifab trace (replay also reads .cm files directly)',
+        (y) =>
+          y
+            .positional('format', { choices: ['htsim-cm'] as const, describe: 'htsim-cm: an htsim connection matrix' })
+            .positional('file', { type: 'string', describe: 'the file to read' })
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+        (argv) => {
+          rejectRepeats(argv as Argv)
+          importCommand(argv.file as string, argv.output as string)
+        },
+      )
+      .command(
         'cc <action>',
         'congestion control: `aifab cc list` lists the built-ins with their parameters and defaults',
         (y) => y.positional('action', { choices: ['list'] as const, describe: 'what to do' }),
@@ -162,7 +176,7 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
-      .demandCommand(1, 'name a command: replay, compare, gen or cc list')
+      .demandCommand(1, 'name a command: replay, compare, gen, import or cc list')
       .strict()
       .help()
       .version(false)

@@ -1,0 +1,20 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { InputError } from '@aifab/core'
+import { importHtsimCm, parseTrace, serializeTrace } from '@aifab/workload'
+
+/** `aifab import htsim-cm <file> -o trace.json`: converts and validates, then writes. */
+export function importCommand(file: string, output: string): void {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new InputError(file, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  }
+  const { trace, ignoredFailures } = importHtsimCm(text, file)
+  parseTrace(JSON.parse(JSON.stringify(trace)), file)
+  mkdirSync(dirname(output), { recursive: true })
+  writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))
+  const note = ignoredFailures > 0 ? `; ${ignoredFailures} failure lines ignored (use --fault)` : ''
+  process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} nodes${note})\n`)
+}
