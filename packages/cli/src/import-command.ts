@@ -1,17 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { InputError } from '@aifab/core'
-import { importHtsimCm, parseTrace, serializeTrace } from '@aifab/workload'
+import { importHpccFlows, importHtsimCm, parseTrace, serializeTrace } from '@aifab/workload'
 
-/** `aifab import htsim-cm <file> -o trace.json`: converts and validates, then writes. */
-export function importCommand(file: string, output: string): void {
+/** `aifab import htsim-cm|hpcc-flow <file> -o trace.json`: converts and validates, then writes. */
+export function importCommand(format: 'htsim-cm' | 'hpcc-flow', file: string, output: string): void {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (e) {
     throw new InputError(file, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
   }
-  const { trace, ignoredFailures } = importHtsimCm(text, file)
+  const { trace, ignoredFailures } = format === 'htsim-cm' ? importHtsimCm(text, file) : { trace: importHpccFlows(text, file), ignoredFailures: 0 }
   parseTrace(JSON.parse(JSON.stringify(trace)), file)
   mkdirSync(dirname(output), { recursive: true })
   writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))

@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
 import { importCommand } from './import-command.ts'
-import { EXIT, runCommand, type RunArgs } from './run-command.ts'
+import { EXIT, OUTPUT_FORMATS, runCommand, type OutputFormat, type RunArgs } from './run-command.ts'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
@@ -16,6 +16,7 @@ const RUN_OPTIONS = {
   topology: { type: 'string', demandOption: true, describe: 'topology JSON file (configs/topologies/)' },
   seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
   out: { type: 'string', describe: 'directory to write the reports into' },
+  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
@@ -84,11 +85,13 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     seed,
     json: argv.json as boolean,
     quiet: argv.quiet as boolean,
+    formats: String(argv.format).split(',').map((s) => s.trim()) as OutputFormat[],
     overrides,
   }
   if (argv.fault !== undefined) overrides.fault = (argv.fault as unknown[]).map(String)
   if (argv['cc-param'] !== undefined) overrides['cc-param'] = (argv['cc-param'] as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
+  for (const f of a.formats) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new InputError('--format', '', `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(f)}`)
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
     ['max-events', 'maxEvents'],
@@ -160,12 +163,12 @@ export async function main(args: string[]): Promise<number> {
         'convert another simulator\'s traffic file into an aifab trace (replay also reads .cm files directly)',
         (y) =>
           y
-            .positional('format', { choices: ['htsim-cm'] as const, describe: 'htsim-cm: an htsim connection matrix' })
+            .positional('format', { choices: ['htsim-cm', 'hpcc-flow'] as const, describe: 'htsim-cm: an htsim connection matrix; hpcc-flow: an HPCC / SimAI flow.txt' })
             .positional('file', { type: 'string', describe: 'the file to read' })
             .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
         (argv) => {
           rejectRepeats(argv as Argv)
-          importCommand(argv.file as string, argv.output as string)
+          importCommand(argv.format as 'htsim-cm' | 'hpcc-flow', argv.file as string, argv.output as string)
         },
       )
       .command(

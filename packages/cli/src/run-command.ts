@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { fmtTime, renderSummary, speedupOf, type Report } from '@aifab/report'
+import { fmtTime, renderHpccFct, renderSummary, speedupOf, type Report } from '@aifab/report'
 import { psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
@@ -22,11 +22,16 @@ export interface RunArgs {
   maxSimTimeUs?: number
   maxEvents?: number
   sampleUs?: number
+  /** Files to write into `out`: json (reports), md (summary), hpcc-fct (HPCC's fct.txt). */
+  formats: readonly OutputFormat[]
   overrides: ProfileOverrides
 }
 
 /** Exit codes: 0 ok, 1 internal error or broken invariant, 2 bad input, 3 run stopped before the trace completed. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, incomplete: 3 } as const
+
+export const OUTPUT_FORMATS = ['json', 'md', 'hpcc-fct'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
 export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
@@ -68,9 +73,15 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   else process.stdout.write(summary)
 
   if (a.out !== undefined) {
-    const files: Record<string, string> = compare
-      ? { 'baseline.report.json': toJson(reports[0]), 'candidate.report.json': toJson(reports[1]), 'compare.json': toJson(jsonDoc), 'summary.md': summary }
-      : { 'report.json': toJson(reports[0]), 'summary.md': summary }
+    const files: Record<string, string> = {}
+    const prefix = (i: number) => (compare ? (i === 0 ? 'baseline.' : 'candidate.') : '')
+    const channels = trace.ops.map((op) => op.channel ?? 0)
+    if (a.formats.includes('json')) {
+      reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
+      if (compare) files['compare.json'] = toJson(jsonDoc)
+    }
+    if (a.formats.includes('md')) files['summary.md'] = summary
+    if (a.formats.includes('hpcc-fct')) reports.forEach((r, i) => (files[`${prefix(i)}fct.txt`] = renderHpccFct(r, channels)))
     const written = writeOutputs(a.out, files)
     if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
   }

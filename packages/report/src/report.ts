@@ -18,6 +18,8 @@ export interface FlowRecord {
   startPs: number
   endPs: number
   fctPs: number
+  /** The flow alone on an idle fabric: its path latency plus its wire bytes at line rate. */
+  idealFctPs: number
 }
 
 export interface PortRecord {
@@ -169,6 +171,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       startPs,
       endPs,
       fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,
+      idealFctPs: idealFct(fabric, result.hostOfRank[op.src]!, result.hostOfRank[op.dst]!, op.bytes),
     }
   })
   const complete = result.outcome === 'complete'
@@ -283,6 +286,13 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     timeSeries: result.timeSeries,
     flows,
   }
+}
+
+function idealFct(fabric: Fabric, src: number, dst: number, bytes: number): number {
+  const mtu = fabric.mtuBytes
+  const packets = Math.ceil(bytes / mtu)
+  const wire = bytes + dataWireBytes(0, true) + (packets - 1) * dataWireBytes(0, false)
+  return Math.round(fabric.alphaPs(src, dst) + (wire * 8e12) / fabric.lineRateBps)
 }
 
 function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: number): { id: number; reason: string }[] {

@@ -3,6 +3,7 @@ import { FieldReader, InputError } from '@aifab/core'
 import { unpack } from 'msgpackr'
 import { COLLECTIVE_KINDS, type Trace, type TraceOp } from './trace.ts'
 import { importHtsimCm } from './import-htsim-cm.ts'
+import { importHpccFlows } from './import-hpcc-flows.ts'
 
 /** 1 TiB: a message's packets must number well under 2^31 (PSNs are 32-bit). */
 export const MAX_OP_BYTES = 2 ** 40
@@ -13,7 +14,10 @@ const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collec
 const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel'] as const
 const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
 
-/** Reads a trace file: `.msgpack` as msgpack, `.cm` as an htsim connection matrix, anything else as JSON; validates it. */
+/**
+ * Reads a trace file: `.msgpack` as msgpack, `.cm` as an htsim connection
+ * matrix, `.txt` as an HPCC / SimAI flow file (flow.txt), anything else as JSON; validates it.
+ */
 export function loadTrace(path: string): Trace {
   let raw: Buffer
   try {
@@ -24,6 +28,8 @@ export function loadTrace(path: string): Trace {
   let json: unknown
   if (path.endsWith('.cm')) {
     json = importHtsimCm(raw.toString('utf8'), path).trace
+  } else if (path.endsWith('.txt')) {
+    json = importHpccFlows(raw.toString('utf8'), path)
   } else if (path.endsWith('.msgpack')) {
     try {
       json = unpack(raw)
