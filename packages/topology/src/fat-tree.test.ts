@@ -1,48 +1,13 @@
 import { dataWireBytes, serializationPs } from '@aifab/core'
 import { describe, expect, it } from 'vitest'
 import { buildFatTree } from './fat-tree.ts'
-import type { FabricProfile } from './fabric-profile.ts'
+import { plainProfile } from './test-profile.ts'
 import type { FatTreeConfig } from './topology-config.ts'
 import { cableName } from './fault.ts'
 
 const topo: FatTreeConfig = { kind: 'fat-tree', k: 4, hostLinkGbps: 100, fabricLinkGbps: 100, linkDelayNs: 1000, mtuBytes: 4096, portBufferBytes: 1 << 20 }
-const profile: FabricProfile = {
-  format: 'aifab.profile',
-  version: 1,
-  name: 't',
-  switch: {
-    loadBalancing: 'ecmp',
-    sprayOrder: 'random',
-    adaptiveThresholdBytes: 0,
-    flowletGapNs: 1000,
-    flowletPick: 'hash',
-    ecn: null,
-    buffer: { model: 'static' },
-    pfc: null,
-    trimming: false,
-    int: null,
-    failoverDelayUs: 10,
-    forwardingLatencyNs: 0,
-    cutThrough: false,
-  },
-  faults: [],
-  nic: {
-    processingDelayNs: 0,
-    reliability: 'reorder',
-    entropyPolicy: 'fixed',
-    entropyValues: 16,
-    qpsPerConnection: 1,
-    congestionControl: 'none',
-    ccParams: {},
-    windowBdp: 1,
-    ackEveryPackets: 1,
-    rtoUs: 100,
-    retryLimit: 7,
-    nakIntervalUs: 10,
-    reorderWindowPackets: 64,
-    reorderNackThresholdPackets: 8,
-  },
-}
+// Reorder NICs with an 8-packet NACK threshold; otherwise the builders' plain profile.
+const profile = plainProfile({ reliability: 'reorder', reorderNackThresholdPackets: 8 })
 
 describe('fat tree (k = 4)', () => {
   const f = buildFatTree(topo, profile, 1)

@@ -2,6 +2,7 @@ import { ACK_WIRE_BYTES, CUT_THROUGH_HEADER_BYTES, dataWireBytes, serializationP
 import { QueuePair } from '@aifab/nic'
 import { describe, expect, it } from 'vitest'
 import type { FabricProfile } from './fabric-profile.ts'
+import { plainProfile } from './test-profile.ts'
 import { buildLeafSpine } from './leaf-spine.ts'
 import type { LeafSpineConfig } from './topology-config.ts'
 
@@ -16,38 +17,7 @@ const topo: LeafSpineConfig = {
   mtuBytes: 4096,
   portBufferBytes: 1 << 20,
 }
-const profile: FabricProfile = {
-  format: 'aifab.profile',
-  version: 1,
-  name: 't',
-  switch: {
-    loadBalancing: 'ecmp',
-    sprayOrder: 'random',
-    adaptiveThresholdBytes: 0,
-    flowletGapNs: 1000,
-    flowletPick: 'hash',
-    ecn: null,
-    int: null,
-    trimming: false,
-    failoverDelayUs: 10, buffer: { model: 'static' }, pfc: null, forwardingLatencyNs: 0, cutThrough: false },
-  faults: [],
-  nic: {
-    processingDelayNs: 0,
-    reliability: 'go-back-n',
-    entropyPolicy: 'fixed',
-    entropyValues: 16,
-    qpsPerConnection: 1,
-    congestionControl: 'none',
-    ccParams: {},
-    windowBdp: 1,
-    ackEveryPackets: 1,
-    rtoUs: 100,
-    retryLimit: 7,
-    nakIntervalUs: 10,
-    reorderWindowPackets: 64,
-    reorderNackThresholdPackets: 16,
-  },
-}
+const profile = plainProfile()
 
 describe('leaf-spine builder', () => {
   const f = buildLeafSpine(topo, profile, 1)
