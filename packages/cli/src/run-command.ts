@@ -75,7 +75,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   if (a.out !== undefined) {
     const files: Record<string, string> = {}
     const prefix = (i: number) => (compare ? (i === 0 ? 'baseline.' : 'candidate.') : '')
-    const channels = trace.ops.map((op) => op.channel ?? 0)
+    const channels = trace.ops.filter((op) => op.kind !== 'compute').map((op) => op.channel ?? 0)
     if (a.formats.includes('json')) {
       reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
       if (compare) files['compare.json'] = toJson(jsonDoc)

@@ -156,12 +156,15 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
 
   let firstStart = Infinity
   let lastEnd = 0
-  const flows: FlowRecord[] = trace.ops.map((op, i) => {
+  const flows: FlowRecord[] = []
+  trace.ops.forEach((op, i) => {
     const startPs = result.opStartPs[i]!
     const endPs = result.opEndPs[i]!
     if (startPs >= 0 && startPs < firstStart) firstStart = startPs
     if (endPs > lastEnd) lastEnd = endPs
-    return {
+    // Compute ops take time but move no bytes: they count for completion, not as flows.
+    if (op.kind === 'compute') return
+    flows.push({
       id: op.id,
       src: op.src,
       dst: op.dst,
@@ -172,7 +175,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       endPs,
       fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,
       idealFctPs: idealFct(fabric, result.hostOfRank[op.src]!, result.hostOfRank[op.dst]!, op.bytes),
-    }
+    })
   })
   const complete = result.outcome === 'complete'
   const spanPs = lastEnd > 0 && firstStart < Infinity ? lastEnd - firstStart : 0

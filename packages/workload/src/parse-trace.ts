@@ -12,6 +12,7 @@ const MAX_START_NS = 1e12
 
 const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'ops'] as const
 const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel'] as const
+const COMPUTE_FIELDS = ['id', 'kind', 'rank', 'durationNs', 'deps', 'startNs'] as const
 const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
 
 /**
@@ -88,20 +89,32 @@ export function parseTrace(json: unknown, source: string): Trace {
   for (let i = 0; i < ops.length; i++) {
     const ri = ro.at(i)
     const op = ri.object(ops[i])
-    ri.onlyKeys(op, OP_FIELDS)
+    const compute = op.kind !== undefined
+    if (compute) {
+      ri.oneOf(op, 'kind', ['compute'] as const)
+      ri.onlyKeys(op, COMPUTE_FIELDS)
+    } else {
+      ri.onlyKeys(op, OP_FIELDS)
+    }
     const id = ri.number(op, 'id', { integer: true, min: 0 })
     if (ids.has(id)) ri.fail(`duplicate op id ${id} (also ops[${ids.get(id)}])`, 'id')
     ids.set(id, i)
     const rankRange = `rank out of range 0..${ranks - 1}`
-    const rank = (key: 'src' | 'dst'): number => {
+    const rank = (key: 'src' | 'dst' | 'rank'): number => {
       const v = op[key]
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= ranks) return ri.fail(`${rankRange}, got ${JSON.stringify(v)}`, key)
       return v
     }
-    const src = rank('src')
-    const dst = rank('dst')
-    if (src === dst) ri.fail(`expected a rank other than src (${src})`, 'dst')
-    const t: TraceOp = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1, max: MAX_OP_BYTES }), deps: [] }
+    let t: TraceOp
+    if (compute) {
+      const r = rank('rank')
+      t = { id, kind: 'compute', src: r, dst: r, bytes: 0, durationNs: ri.number(op, 'durationNs', { min: 0, max: MAX_START_NS }), deps: [] }
+    } else {
+      const src = rank('src')
+      const dst = rank('dst')
+      if (src === dst) ri.fail(`expected a rank other than src (${src})`, 'dst')
+      t = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1, max: MAX_OP_BYTES }), deps: [] }
+    }
     if (!Array.isArray(op.deps) && op.deps !== undefined) ri.fail('expected an array of op ids', 'deps')
     t.deps = ((op.deps as unknown[] | undefined) ?? []).map((d, k): number => {
       if (typeof d !== 'number' || !Number.isInteger(d)) return ri.at('deps').fail(`expected an op id, got ${JSON.stringify(d)}`, k)
@@ -109,7 +122,7 @@ export function parseTrace(json: unknown, source: string): Trace {
     })
     const startNs = ri.number(op, 'startNs', { min: 0, max: MAX_START_NS, optional: true })
     if (startNs !== undefined) t.startNs = startNs
-    const channel = ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
+    const channel = compute ? undefined : ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
     if (channel !== undefined) t.channel = channel
     trace.ops.push(t)
   }

@@ -5,6 +5,7 @@ import type { Trace } from './trace.ts'
 import { FlowSampler, type TimeSeries } from './flow-sampler.ts'
 
 const START_OP = 0
+const COMPUTE_DONE = 1
 
 export interface ReplayLimits {
   /** Stop when simulated time passes this (ps). */
@@ -151,11 +152,21 @@ class Replayer implements MessageListener, EventTarget {
    * them in k near-equal parts (each its own ECMP hash); it completes when all
    * parts have.
    */
-  onEvent(_kind: number, i: number): void {
+  onEvent(kind: number, i: number): void {
+    if (kind === COMPUTE_DONE) {
+      this.messageDelivered(i)
+      return
+    }
     const op = this.trace.ops[i]!
     const src = this.hostOfRank[op.src]!
     const dst = this.hostOfRank[op.dst]!
     this.startPs[i] = this.fabric.sched.nowPs
+    if (op.kind === 'compute') {
+      // No traffic: the rank is busy, then the op is done.
+      this.stripesLeft[i] = 1
+      this.fabric.sched.schedule(this.fabric.sched.nowPs + psFromNs(op.durationNs!), this.targetId, COMPUTE_DONE, i)
+      return
+    }
     const k = this.fabric.profile.nic.qpsPerConnection
     const channel = op.channel ?? 0
     for (let s = 0; s < k; s++) {

@@ -10,12 +10,18 @@ export interface CollectiveInfo {
   algorithm?: string
 }
 
-/** One message from rank `src` to rank `dst`. */
+/**
+ * One message from rank `src` to rank `dst`; or, with `kind: 'compute'`, a
+ * rank busy for `durationNs` with no traffic (written `{"kind": "compute",
+ * "rank": r, "durationNs": d}`; in memory src = dst = r and bytes = 0).
+ */
 export interface TraceOp {
   id: number
+  kind?: 'compute'
   src: number
   dst: number
   bytes: number
+  durationNs?: number
   /** Ops that must have completed (last byte at their receiver) before this one starts. */
   deps: number[]
   /** Earliest start, ns from the beginning of the run. */
