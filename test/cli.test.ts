@@ -210,6 +210,14 @@ describe('aifab CLI', () => {
     it('a generator asked for more than fits', () => {
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '20000', '--bytes', '1GiB', '-o', join(dir, 'huge.json')), /--ranks: expected at most 16384 ranks/)
     })
+    it('a placement that is not one host per rank, or has no topology', () => {
+      const out = join(dir, 'placed.json')
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--hosts', '0,1,2,2', '--topology', topo, '-o', out), /--hosts: rank 3: host 2 already holds another rank/)
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--placement', 'random', '-o', out), /--placement: "random" needs --topology/)
+      expect(existsSync(out)).toBe(false)
+      expect(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--hosts', '7,0,5,2', '--topology', topo, '-o', out).code).toBe(0)
+      expect(JSON.parse(readFileSync(out, 'utf8')).placement).toEqual([7, 0, 5, 2])
+    })
     it('ranks that do not fit the topology', () => {
       const big = join(dir, 'big.json')
       expect(aifab('gen', 'permutation', '--ranks', '16', '--bytes', '4KiB', '-o', big).code).toBe(0)

@@ -10,6 +10,7 @@ import {
   genPermutation,
   genReducescatter,
   genRingAllreduce,
+  parsePlacementList,
   placementOf,
   serializeTrace,
   type Placement,
@@ -31,6 +32,8 @@ export interface GenArgs {
   bytes: string
   channels: number
   placement: Placement
+  /** An explicit rank -> host list, `0,8,16,...` (instead of --placement). */
+  hosts?: string
   topology?: string
   seed: number
   output: string
@@ -52,11 +55,17 @@ export function genCommand(a: GenArgs): void {
           : 8 * a.ranks
   if (ops > MAX_GEN_OPS) throw new InputError('--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels would have ${ops} ops; at most ${MAX_GEN_OPS}`)
   let placement: number[] | undefined
-  if (a.placement !== 'packed') {
-    if (a.topology === undefined) throw new InputError('--placement', '', `"${a.placement}" needs --topology to know the leaves`)
+  if (a.placement !== 'packed' || a.hosts !== undefined) {
+    const flag = a.hosts !== undefined ? '--hosts' : '--placement'
+    if (a.topology === undefined) throw new InputError(flag, '', `${flag === '--hosts' ? 'an explicit placement' : `"${a.placement}"`} needs --topology to know the hosts`)
     const shape = topologyShape(loadTopology(a.topology))
     if (a.ranks > shape.hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${shape.hosts} hosts)`)
-    placement = placementOf(a.placement, a.ranks, shape.edges, shape.hostsPerEdge)
+    try {
+      placement = a.hosts !== undefined ? parsePlacementList(a.hosts, a.ranks, shape.hosts) : placementOf(a.placement, a.ranks, shape.edges, shape.hostsPerEdge, a.seed)
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputError(flag, '', e.message)
+      throw e
+    }
   }
   let trace: Trace
   try {

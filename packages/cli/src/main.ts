@@ -145,8 +145,9 @@ export async function main(args: string[]): Promise<number> {
             .option('bytes', { type: 'string', demandOption: true, describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
             .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
             .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
-            .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave' })
-            .option('seed', { type: 'number', default: 1, describe: 'permutation: seed of the random derangement' })
+            .option('hosts', { type: 'string', describe: 'explicit placement: the host of each rank, comma-separated (needs --topology)' })
+            .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave|random and --hosts' })
+            .option('seed', { type: 'number', default: 1, describe: 'seed of a random permutation or placement' })
             .option('name', { type: 'string' })
             .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
         (argv) => {

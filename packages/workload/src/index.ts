@@ -4,7 +4,7 @@ export { FlowSampler, type TimeSeries, type FlowSeries } from './flow-sampler.ts
 export { replay, placeRanks, type ReplayResult, type ReplayLimits, type ReplayOutcome } from './replay.ts'
 export { genRingAllreduce, type RingAllreduceOptions } from './gen-ring-allreduce.ts'
 export { genPermutation, type PermutationOptions } from './gen-permutation.ts'
-export { placementOf, PLACEMENTS, type Placement } from './placement.ts'
+export { placementOf, parsePlacementList, PLACEMENTS, type Placement } from './placement.ts'
 export { serializeTrace } from './write-trace.ts'
 export { genAllgather, genReducescatter, genHalvingDoublingAllreduce, genAlltoall, genBroadcast, genIncast, type CollectiveOptions } from './gen-collectives.ts'
 export { importHtsimCm } from './import-htsim-cm.ts'
