@@ -1,12 +1,15 @@
-import { pack } from 'msgpackr'
+import { Packr } from 'msgpackr'
 import type { Trace, TraceOp } from './trace.ts'
 
 /**
  * Serializes a trace: msgpack, or JSON with one op per line so large traces
- * stay readable and diff well. Same schema either way.
+ * stay readable and diff well. Same schema either way. msgpack uses record
+ * structures (each op shape's keys written once, not per op), which any
+ * msgpackr `unpack` reads; a fresh packer per trace keeps the bytes a function
+ * of the trace alone.
  */
 export function serializeTrace(trace: Trace, format: 'json' | 'msgpack'): Uint8Array | string {
-  if (format === 'msgpack') return pack({ ...trace, ops: trace.ops.map((op) => (op.kind === 'compute' ? computeForm(op) : op)) })
+  if (format === 'msgpack') return new Packr({ useRecords: true }).pack({ ...trace, ops: trace.ops.map((op) => (op.kind === 'compute' ? computeForm(op) : op)) })
   const { ops, ...head } = trace
   const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`)
   const opLines = ops.map((op) => '    ' + JSON.stringify(op.kind === 'compute' ? computeForm(op) : op)).join(',\n')
