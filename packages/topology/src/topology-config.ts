@@ -81,17 +81,29 @@ export function parseTopology(json: unknown, source: string): TopologyConfig {
 }
 
 /** The shape placement and reports need: hosts, and how they group under first-level switches. */
-export function topologyShape(t: TopologyConfig): { hosts: number; edges: number; hostsPerEdge: number; label: string } {
+/**
+ * Counts and a one-line description of a topology. `oversubscription` is the
+ * worst ratio, over the switch tiers, of the bandwidth coming up from below to
+ * the bandwidth going up (1: non-blocking): for a leaf-spine, hostsPerLeaf host
+ * links against one link to each spine; for a fat tree, k/2 against k/2 at
+ * every tier, so only the host and fabric rates differ.
+ */
+export function topologyShape(t: TopologyConfig): { hosts: number; edges: number; hostsPerEdge: number; oversubscription: number; label: string } {
+  const hostsPerEdge = t.kind === 'leaf-spine' ? t.hostsPerLeaf : t.k / 2
+  const uplinks = t.kind === 'leaf-spine' ? t.spines : t.k / 2
+  const oversubscription = t.kind === 'leaf-spine' && t.leaves === 1 ? 1 : Math.max(1, (hostsPerEdge * t.hostLinkGbps) / (uplinks * t.fabricLinkGbps))
+  const over = oversubscription > 1 ? `, ${+oversubscription.toFixed(2)}:1 oversubscribed` : ''
   if (t.kind === 'leaf-spine') {
     return {
       hosts: t.leaves * t.hostsPerLeaf,
       edges: t.leaves,
-      hostsPerEdge: t.hostsPerLeaf,
-      label: `leaf-spine ${t.leaves} leaves x ${t.spines} spines x ${t.hostsPerLeaf} hosts at ${t.hostLinkGbps}G`,
+      hostsPerEdge,
+      oversubscription,
+      label: `leaf-spine ${t.leaves} leaves x ${t.spines} spines x ${t.hostsPerLeaf} hosts at ${t.hostLinkGbps}G${over}`,
     }
   }
-  const half = t.k / 2
-  return { hosts: (t.k * t.k * t.k) / 4, edges: t.k * half, hostsPerEdge: half, label: `fat tree k=${t.k} (${(t.k * t.k * t.k) / 4} hosts) at ${t.hostLinkGbps}G` }
+  const hosts = (t.k * t.k * t.k) / 4
+  return { hosts, edges: t.k * (t.k / 2), hostsPerEdge, oversubscription, label: `fat tree k=${t.k} (${hosts} hosts) at ${t.hostLinkGbps}G${over}` }
 }
 
 /** Switch levels the longest path climbs (1: all hosts under one switch). */
