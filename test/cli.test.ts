@@ -218,6 +218,10 @@ describe('aifab CLI', () => {
       expect(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--hosts', '7,0,5,2', '--topology', topo, '-o', out).code).toBe(0)
       expect(JSON.parse(readFileSync(out, 'utf8')).placement).toEqual([7, 0, 5, 2])
     })
+    it('a pipelining chunk where there is no pipeline, or too small to cut', () => {
+      oneLine(aifab('gen', 'alltoall', '--ranks', '4', '--bytes', '1MiB', '--chunk', '64KiB', '-o', join(dir, 'c.json')), /--chunk: pipelining is generated for ring all-reduce only, not alltoall/)
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1027', '--chunk', '1', '-o', join(dir, 'c.json')), /gen ring-allreduce: a chunk of 1 bytes cuts 256-byte messages into 257 pieces, some empty/)
+    })
     it('ranks that do not fit the topology', () => {
       const big = join(dir, 'big.json')
       expect(aifab('gen', 'permutation', '--ranks', '16', '--bytes', '4KiB', '-o', big).code).toBe(0)

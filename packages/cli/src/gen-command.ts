@@ -31,6 +31,8 @@ export interface GenArgs {
   ranks: number
   bytes: string
   channels: number
+  /** Pipelining chunk, a size such as 512KiB (ring all-reduce). */
+  chunk?: string
   placement: Placement
   /** An explicit rank -> host list, `0,8,16,...` (instead of --placement). */
   hosts?: string
@@ -45,9 +47,16 @@ export function genCommand(a: GenArgs): void {
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
   if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
+  let chunkBytes: number | undefined
+  if (a.chunk !== undefined) {
+    chunkBytes = parseByteSize(a.chunk)
+    if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new InputError('--chunk', '', `expected a size such as 512KiB, got ${JSON.stringify(a.chunk)}`)
+    if (a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm === 'ring')) throw new InputError('--chunk', '', `pipelining is generated for ring all-reduce only, not ${a.kind}${a.algorithm && a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
+  }
+  const pieces = chunkBytes === undefined ? 1 : Math.ceil(bytes / a.channels / a.ranks / chunkBytes)
   const ops =
     a.kind === 'ring-allreduce' || a.kind === 'allreduce'
-      ? 2 * (a.ranks - 1) * a.ranks * a.channels
+      ? 2 * (a.ranks - 1) * a.ranks * a.channels * pieces
       : a.kind === 'alltoall'
         ? a.ranks * (a.ranks - 1)
         : a.kind === 'allgather' || a.kind === 'reducescatter'
@@ -72,10 +81,10 @@ export function genCommand(a: GenArgs): void {
     const o = { ranks: a.ranks, bytes, ...(placement ? { placement } : {}), ...(a.name ? { name: a.name } : {}) }
     switch (a.kind) {
       case 'ring-allreduce':
-        trace = genRingAllreduce({ ...o, channels: a.channels })
+        trace = genRingAllreduce({ ...o, channels: a.channels, ...(chunkBytes ? { chunkBytes } : {}) })
         break
       case 'allreduce':
-        trace = a.algorithm === 'ring' ? genRingAllreduce({ ...o, channels: a.channels }) : genHalvingDoublingAllreduce(o)
+        trace = a.algorithm === 'ring' ? genRingAllreduce({ ...o, channels: a.channels, ...(chunkBytes ? { chunkBytes } : {}) }) : genHalvingDoublingAllreduce(o)
         break
       case 'allgather':
         trace = genAllgather(o)

@@ -144,6 +144,7 @@ export async function main(args: string[]): Promise<number> {
             .option('ranks', { type: 'number', demandOption: true })
             .option('bytes', { type: 'string', demandOption: true, describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
             .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
+            .option('chunk', { type: 'string', describe: 'ring all-reduce pipelining: each step sent in pieces of at most this size (e.g. 512KiB)' })
             .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
             .option('hosts', { type: 'string', describe: 'explicit placement: the host of each rank, comma-separated (needs --topology)' })
             .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave|random and --hosts' })
