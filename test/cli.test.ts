@@ -125,6 +125,16 @@ describe('aifab CLI', () => {
     expect(b.stderr).toMatch(/bad\.cm: line 2: expected size > 0 bytes/)
   })
 
+  it('generates background traffic at a load and replays it', () => {
+    const bg = join(dir, 'bg.json')
+    expect(aifab('gen', 'background', '--ranks', '8', '--load', '0.3', '--duration-us', '100', '--cdf', 'hadoop', '--topology', topo, '-o', bg).code).toBe(0)
+    const t = JSON.parse(readFileSync(bg, 'utf8'))
+    expect(t.ops.length).toBeGreaterThan(0)
+    const rep = JSON.parse(aifab('replay', bg, '--topology', topo, '--profile', aie, '--json').stdout)
+    expect(rep.outcome).toBe('complete')
+    expect(rep.conservation.ok).toBe(true)
+  })
+
   it('profile fields can be overridden by flags', () => {
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'spray', '--nic', 'reorder', '--window-bdp', '2', '--json')
     expect(r.code).toBe(0)
@@ -221,6 +231,11 @@ describe('aifab CLI', () => {
     it('a pipelining chunk where there is no pipeline, or too small to cut', () => {
       oneLine(aifab('gen', 'alltoall', '--ranks', '4', '--bytes', '1MiB', '--chunk', '64KiB', '-o', join(dir, 'c.json')), /--chunk: pipelining is generated for ring all-reduce only, not alltoall/)
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1027', '--chunk', '1', '-o', join(dir, 'c.json')), /gen ring-allreduce: a chunk of 1 bytes cuts 256-byte messages into 257 pieces, some empty/)
+    })
+    it('a background CDF file with a bad line', () => {
+      const cdfFile = join(dir, 'sizes.cdf')
+      writeFileSync(cdfFile, '0 0\n1000 50\n500 100\n')
+      oneLine(aifab('gen', 'background', '--ranks', '8', '--load', '0.3', '--duration-us', '100', '--cdf', cdfFile, '--topology', topo, '-o', join(dir, 'x.json')), /sizes\.cdf: line 3: sizes and cumulative values must not decrease/)
     })
     it('ranks that do not fit the topology', () => {
       const big = join(dir, 'big.json')

@@ -1,7 +1,12 @@
-import { writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { InputError, parseByteSize } from '@aifab/core'
 import {
+  cdfMeanBytes,
+  FLOW_SIZE_CDFS,
+  genBackground,
+  parseCdf,
+  publishedCdf,
   genAllgather,
   genAlltoall,
   genBroadcast,
@@ -22,15 +27,21 @@ import { loadTopology } from './load-config.ts'
 /** A trace with more ops than this would not fit in memory as JSON. */
 const MAX_GEN_OPS = 5_000_000
 
-export const GEN_KINDS = ['ring-allreduce', 'allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'permutation', 'incast'] as const
+export const GEN_KINDS = ['ring-allreduce', 'allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'permutation', 'incast', 'background'] as const
 export const ALLREDUCE_ALGORITHMS = ['ring', 'halving-doubling'] as const
 
 export interface GenArgs {
   kind: (typeof GEN_KINDS)[number]
   algorithm: (typeof ALLREDUCE_ALGORITHMS)[number]
   ranks: number
-  bytes: string
+  bytes?: string
   channels: number
+  /** background: offered load, a fraction of the host link rate. */
+  load?: number
+  /** background: how long arrivals go on. */
+  durationUs?: number
+  /** background: websearch, hadoop, or a CDF file. */
+  cdf?: string
   /** Pipelining chunk, a size such as 512KiB (ring all-reduce). */
   chunk?: string
   placement: Placement
@@ -44,9 +55,11 @@ export interface GenArgs {
 
 /** `aifab gen <kind>`: writes a trace (JSON, or msgpack when the name ends in .msgpack). */
 export function genCommand(a: GenArgs): void {
+  if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
+  if (a.kind === 'background') return genBackgroundCommand(a)
+  if (a.bytes === undefined) throw new InputError('--bytes', '', `gen ${a.kind} needs --bytes`)
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
-  if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
   let chunkBytes: number | undefined
   if (a.chunk !== undefined) {
     chunkBytes = parseByteSize(a.chunk)
@@ -63,19 +76,7 @@ export function genCommand(a: GenArgs): void {
           ? (a.ranks - 1) * a.ranks
           : 8 * a.ranks
   if (ops > MAX_GEN_OPS) throw new InputError('--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels would have ${ops} ops; at most ${MAX_GEN_OPS}`)
-  let placement: number[] | undefined
-  if (a.placement !== 'packed' || a.hosts !== undefined) {
-    const flag = a.hosts !== undefined ? '--hosts' : '--placement'
-    if (a.topology === undefined) throw new InputError(flag, '', `${flag === '--hosts' ? 'an explicit placement' : `"${a.placement}"`} needs --topology to know the hosts`)
-    const shape = topologyShape(loadTopology(a.topology))
-    if (a.ranks > shape.hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${shape.hosts} hosts)`)
-    try {
-      placement = a.hosts !== undefined ? parsePlacementList(a.hosts, a.ranks, shape.hosts) : placementOf(a.placement, a.ranks, shape.edges, shape.hostsPerEdge, a.seed)
-    } catch (e) {
-      if (e instanceof RangeError) throw new InputError(flag, '', e.message)
-      throw e
-    }
-  }
+  const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
   let trace: Trace
   try {
     const o = { ranks: a.ranks, bytes, ...(placement ? { placement } : {}), ...(a.name ? { name: a.name } : {}) }
@@ -109,7 +110,65 @@ export function genCommand(a: GenArgs): void {
     if (e instanceof RangeError) throw new InputError(`gen ${a.kind}`, '', e.message)
     throw e
   }
-  mkdirSync(dirname(a.output), { recursive: true })
-  writeFileSync(a.output, serializeTrace(trace, a.output.endsWith('.msgpack') ? 'msgpack' : 'json'))
-  process.stderr.write(`aifab: wrote ${a.output} (${trace.ops.length} ops, ${trace.ranks} ranks)\n`)
+  writeTrace(trace, a.output)
+}
+
+/** The --placement / --hosts choice on the --topology's hosts. */
+function placeRanksOn(a: GenArgs): number[] {
+  const flag = a.hosts !== undefined ? '--hosts' : '--placement'
+  if (a.topology === undefined) throw new InputError(flag, '', `${flag === '--hosts' ? 'an explicit placement' : `"${a.placement}"`} needs --topology to know the hosts`)
+  const shape = topologyShape(loadTopology(a.topology))
+  if (a.ranks > shape.hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${shape.hosts} hosts)`)
+  try {
+    return a.hosts !== undefined ? parsePlacementList(a.hosts, a.ranks, shape.hosts) : placementOf(a.placement, a.ranks, shape.edges, shape.hostsPerEdge, a.seed)
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(flag, '', e.message)
+    throw e
+  }
+}
+
+/** `gen background`: Poisson arrivals at --load of the --topology's host rate. */
+function genBackgroundCommand(a: GenArgs): void {
+  if (a.topology === undefined) throw new InputError('--topology', '', 'gen background needs --topology for the host link rate')
+  if (a.load === undefined || !(a.load > 0 && a.load <= 1)) throw new InputError('--load', '', `expected a fraction of the host link rate in (0, 1], got ${a.load}`)
+  if (a.durationUs === undefined || !(a.durationUs > 0)) throw new InputError('--duration-us', '', `expected a positive duration in microseconds, got ${a.durationUs}`)
+  const cdfName = a.cdf ?? 'websearch'
+  let cdf = publishedCdf(cdfName)
+  if (!cdf) {
+    let text: string
+    try {
+      text = readFileSync(cdfName, 'utf8')
+    } catch (e) {
+      throw new InputError('--cdf', '', `expected ${FLOW_SIZE_CDFS.join(', ')} or a CDF file; cannot read ${cdfName}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    }
+    try {
+      cdf = parseCdf(text, cdfName.replace(/^.*\//, '').replace(/\.[^.]*$/, ''))
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputError(cdfName, '', e.message)
+      throw e
+    }
+  }
+  const topo = loadTopology(a.topology)
+  const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
+  if (a.ranks > topologyShape(topo).hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${topologyShape(topo).hosts} hosts)`)
+  // Bound the file before generating it: expected flows from the mean size.
+  const expected = (a.ranks * a.load * topo.hostLinkGbps * 1e9 * a.durationUs * 1e-6) / 8 / cdfMeanBytes(cdf)
+  if (expected > MAX_GEN_OPS) throw new InputError('--duration-us', '', `about ${Math.round(expected)} flows expected; at most ${MAX_GEN_OPS}`)
+  const trace = genBackground({
+    ranks: a.ranks,
+    load: a.load,
+    hostLinkBps: topo.hostLinkGbps * 1e9,
+    durationNs: a.durationUs * 1000,
+    cdf,
+    seed: a.seed,
+    ...(placement ? { placement } : {}),
+    ...(a.name ? { name: a.name } : {}),
+  })
+  writeTrace(trace, a.output)
+}
+
+function writeTrace(trace: Trace, output: string): void {
+  mkdirSync(dirname(output), { recursive: true })
+  writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))
+  process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} ranks)\n`)
 }

@@ -142,13 +142,16 @@ export async function main(args: string[]): Promise<number> {
             .positional('kind', { choices: GEN_KINDS, describe: 'what to generate' })
             .option('algorithm', { choices: ALLREDUCE_ALGORITHMS, default: 'ring' as const, describe: 'allreduce: ring or halving-doubling (power-of-two ranks)' })
             .option('ranks', { type: 'number', demandOption: true })
-            .option('bytes', { type: 'string', demandOption: true, describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
+            .option('bytes', { type: 'string', describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
+            .option('load', { type: 'number', describe: 'background: offered load per rank, a fraction of the host link rate (needs --topology)' })
+            .option('duration-us', { type: 'number', describe: 'background: how long flows keep arriving, microseconds' })
+            .option('cdf', { type: 'string', describe: 'background: flow sizes, websearch (default), hadoop, or a file of "bytes cumulative%" lines' })
             .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
             .option('chunk', { type: 'string', describe: 'ring all-reduce pipelining: each step sent in pieces of at most this size (e.g. 512KiB)' })
             .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
             .option('hosts', { type: 'string', describe: 'explicit placement: the host of each rank, comma-separated (needs --topology)' })
             .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave|random and --hosts' })
-            .option('seed', { type: 'number', default: 1, describe: 'seed of a random permutation or placement' })
+            .option('seed', { type: 'number', default: 1, describe: 'seed of a random permutation, placement or background' })
             .option('name', { type: 'string' })
             .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
         (argv) => {
