@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { InputError, parseByteSize } from '@aifab/core'
 import {
   cdfMeanBytes,
@@ -17,12 +16,12 @@ import {
   genRingAllreduce,
   parsePlacementList,
   placementOf,
-  serializeTrace,
   type Placement,
   type Trace,
 } from '@aifab/workload'
 import { MAX_HOSTS, topologyShape } from '@aifab/topology'
 import { loadTopology } from './load-config.ts'
+import { writeTraceFile } from './write-trace-file.ts'
 
 /** A trace with more ops than this would not fit in memory as JSON. */
 const MAX_GEN_OPS = 5_000_000
@@ -110,7 +109,7 @@ export function genCommand(a: GenArgs): void {
     if (e instanceof RangeError) throw new InputError(`gen ${a.kind}`, '', e.message)
     throw e
   }
-  writeTrace(trace, a.output)
+  writeTraceFile(trace, a.output)
 }
 
 /** The --placement / --hosts choice on the --topology's hosts. */
@@ -164,11 +163,5 @@ function genBackgroundCommand(a: GenArgs): void {
     ...(placement ? { placement } : {}),
     ...(a.name ? { name: a.name } : {}),
   })
-  writeTrace(trace, a.output)
-}
-
-function writeTrace(trace: Trace, output: string): void {
-  mkdirSync(dirname(output), { recursive: true })
-  writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))
-  process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} ranks)\n`)
+  writeTraceFile(trace, a.output)
 }

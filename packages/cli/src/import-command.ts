@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { InputError } from '@aifab/core'
-import { importHpccFlows, importHtsimCm, parseTrace, serializeTrace } from '@aifab/workload'
+import { importHpccFlows, importHtsimCm, parseTrace } from '@aifab/workload'
+import { writeTraceFile } from './write-trace-file.ts'
 
 /** `aifab import htsim-cm|hpcc-flow <file> -o trace.json`: converts and validates, then writes. */
 export function importCommand(format: 'htsim-cm' | 'hpcc-flow', file: string, output: string): void {
@@ -13,8 +13,5 @@ export function importCommand(format: 'htsim-cm' | 'hpcc-flow', file: string, ou
   }
   const { trace, ignoredFailures } = format === 'htsim-cm' ? importHtsimCm(text, file) : { trace: importHpccFlows(text, file), ignoredFailures: 0 }
   parseTrace(JSON.parse(JSON.stringify(trace)), file)
-  mkdirSync(dirname(output), { recursive: true })
-  writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))
-  const note = ignoredFailures > 0 ? `; ${ignoredFailures} failure lines ignored (use --fault)` : ''
-  process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} nodes${note})\n`)
+  writeTraceFile(trace, output, ignoredFailures > 0 ? `; ${ignoredFailures} failure lines ignored (use --fault)` : '')
 }

@@ -5,6 +5,7 @@ import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
 import { pino } from 'pino'
 import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
+import { mixCommand } from './mix-command.ts'
 import { importCommand } from './import-command.ts'
 import { EXIT, OUTPUT_FORMATS, runCommand, type OutputFormat, type RunArgs } from './run-command.ts'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
@@ -57,7 +58,7 @@ type Argv = Record<string, unknown>
 
 /** Options that may be given more than once; any other repeated one would arrive as an array. */
 // yargs also sets each dashed option under its camel-case name.
-const REPEATABLE = new Set(['_', 'fault', 'cc-param', 'ccParam'])
+const REPEATABLE = new Set(['traces', '_', 'fault', 'cc-param', 'ccParam'])
 
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {
@@ -161,6 +162,18 @@ export async function main(args: string[]): Promise<number> {
             if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) throw new InputError(`--${k}`, '', `expected a positive integer, got ${v}`)
           }
           genCommand(argv as unknown as GenArgs)
+        },
+      )
+      .command(
+        'mix <traces..>',
+        'put several traces on one fabric as jobs (ranks become hosts by each trace\'s placement); the report gives per-job figures',
+        (y) =>
+          y
+            .positional('traces', { type: 'string', array: true, describe: 'trace files' })
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+        (argv) => {
+          rejectRepeats(argv as Argv)
+          mixCommand(argv.traces as string[], argv.output as string)
         },
       )
       .command(

@@ -2,3 +2,4 @@ export { buildReport, REPORT_FORMAT, REPORT_VERSION, type Report, type ReportInp
 export { collectiveModel, type CostModel } from './cost-model.ts'
 export { renderSummary, speedupOf, fmtTime } from './render-summary.ts'
 export { renderHpccFct } from './render-hpcc-fct.ts'
+export { type JobRecord } from './job-records.ts'

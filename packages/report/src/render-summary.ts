@@ -17,7 +17,9 @@ export function renderSummary(reports: readonly Report[]): string {
   const first = reports[0]!
   const t = first.trace
   const topo = first.topology
-  const what = t.collective
+  const what = first.jobs.length
+    ? `${first.jobs.length} jobs, ${t.ops} ops, ${t.ranks} ranks`
+    : t.collective
     ? `${t.collective.kind}${t.collective.algorithm ? ` (${t.collective.algorithm})` : ''} of ${formatByteSize(t.collective.bytes)}, ${t.ranks} ranks`
     : `${t.ops} flows, ${t.ranks} ranks`
   const lines: string[] = []
@@ -43,6 +45,14 @@ export function renderSummary(reports: readonly Report[]): string {
   row('efficiency, payload', (r) => fmtPct(s(r).efficiency))
   row('efficiency, wire', (r) => fmtPct(s(r).efficiencyWire))
   row('flow goodput mean / job', (r) => `${fmtPct(s(r).goodputMeanFraction)} / ${fmtPct(s(r).goodputJobFraction)}`)
+  // A mix: each job's own time, and its busbw or mean flow goodput.
+  first.jobs.forEach((job, j) => {
+    row(`job ${job.name}`, (r) => {
+      const x = r.jobs[j]!
+      if (x.completionTimePs === null) return 'incomplete'
+      return `${fmtTime(x.completionTimePs)}, ${x.busbwGbps !== null ? `busbw ${fmtNum(x.busbwGbps)} Gb/s` : `goodput ${fmtPct(x.goodputMeanFraction)}`}`
+    })
+  })
   row('drops', (r) => String(s(r).drops))
   if (reports.some((r) => r.profile.switch.trimming)) row('trimmed packets', (r) => (r.profile.switch.trimming ? String(s(r).trims) : 'off'))
   row('retransmitted packets', (r) => String(s(r).retransmittedPackets))

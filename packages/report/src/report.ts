@@ -4,6 +4,7 @@ import type { EgressPort } from '@aifab/link'
 import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type PortTier, type TopologyConfig } from '@aifab/topology'
 import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type TimeSeries, type Trace } from '@aifab/workload'
 import { collectiveModel, type CostModel } from './cost-model.ts'
+import { jobRecords, type JobRecord } from './job-records.ts'
 
 export const REPORT_FORMAT = 'aifab.report'
 export const REPORT_VERSION = 1
@@ -112,6 +113,8 @@ export interface Report {
   cc: { name: string; params: Record<string, number> }
   derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; pfcHeadroomNeededBytes: number; hosts: number }
   summary: Summary
+  /** Per-job figures when the trace mixes several jobs (`aifab mix`); empty otherwise. */
+  jobs: JobRecord[]
   model: CostModel | null
   conservation: {
     framesInjected: number
@@ -270,6 +273,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       packetHops: c.packetHops,
       events: result.events,
     },
+    jobs: jobRecords(trace, result, lineRateBps),
     model: collectiveModel(trace, fabric, result.hostOfRank),
     conservation: {
       framesInjected: c.framesInjected,

@@ -28,6 +28,19 @@ function errorOf(mutate: (t: any) => void): string {
 }
 
 describe('trace parsing', () => {
+  it('jobs: each op names one, and a collective job states its ranks', () => {
+    const withJobs = (t: any) => {
+      t.jobs = [{ name: 'a', ranks: 2, collective: { kind: 'allreduce', bytes: 100 } }, { name: 'b' }]
+      t.ops[0].job = 0
+      t.ops[1].job = 1
+    }
+    expect(errorOf(withJobs)).toBe('no error')
+    expect(errorOf((t) => { withJobs(t); t.ops[1].job = 2 })).toMatch(/x\.json: ops\[1\]\.job: .*1/)
+    expect(errorOf((t) => { withJobs(t); delete t.ops[0].job })).toMatch(/ops\[0\]\.job/)
+    expect(errorOf((t) => { t.ops[0].job = 0 })).toMatch(/ops\[0\]\.job: ops name a job only when the trace has a "jobs" list/)
+    expect(errorOf((t) => { withJobs(t); delete t.jobs[0].ranks })).toMatch(/jobs\[0\]\.ranks: a job with a collective needs its ranks/)
+  })
+
   it('accepts a valid trace', () => {
     expect(parseTrace(base(), 'x.json').ops.length).toBe(2)
   })

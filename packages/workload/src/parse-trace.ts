@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { FieldReader, InputError } from '@aifab/core'
 import { unpack } from 'msgpackr'
-import { COLLECTIVE_KINDS, type Trace, type TraceOp } from './trace.ts'
+import { COLLECTIVE_KINDS, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
 import { importHtsimCm } from './import-htsim-cm.ts'
 import { importHpccFlows } from './import-hpcc-flows.ts'
 
@@ -10,9 +10,10 @@ export const MAX_OP_BYTES = 2 ** 40
 /** 1000 s: picosecond time stays exact (below 2^53 ps, about 2.5 hours) with room to run. */
 const MAX_START_NS = 1e12
 
-const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'ops'] as const
-const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel'] as const
-const COMPUTE_FIELDS = ['id', 'kind', 'rank', 'durationNs', 'deps', 'startNs'] as const
+const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'jobs', 'ops'] as const
+const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel', 'job'] as const
+const COMPUTE_FIELDS = ['id', 'kind', 'rank', 'durationNs', 'deps', 'startNs', 'job'] as const
+const JOB_FIELDS = ['name', 'ranks', 'collective'] as const
 const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
 
 /**
@@ -55,16 +56,23 @@ export function parseTrace(json: unknown, source: string): Trace {
   const ranks = r.number(o, 'ranks', { integer: true, min: 2, max: 1 << 20 })
   const trace: Trace = { format: 'aifab.trace', version: 1, name, ranks, ops: [] }
 
-  if (o.collective !== undefined) {
-    const rc = r.at('collective')
-    const c = rc.object(o.collective)
-    rc.onlyKeys(c, COLLECTIVE_FIELDS)
-    trace.collective = {
-      kind: rc.oneOf(c, 'kind', COLLECTIVE_KINDS),
-      bytes: rc.number(c, 'bytes', { integer: true, min: 1 }),
-    }
-    const alg = rc.string(c, 'algorithm', true)
-    if (alg !== undefined) trace.collective.algorithm = alg
+  if (o.collective !== undefined) trace.collective = readCollective(r.at('collective'), o.collective)
+  if (o.jobs !== undefined) {
+    const rj = r.at('jobs')
+    if (!Array.isArray(o.jobs) || o.jobs.length === 0) rj.fail('expected a non-empty array of jobs')
+    trace.jobs = (o.jobs as unknown[]).map((raw, i) => {
+      const ri = rj.at(i)
+      const j = ri.object(raw)
+      ri.onlyKeys(j, JOB_FIELDS)
+      const job: JobInfo = { name: ri.string(j, 'name')! }
+      const jr = ri.number(j, 'ranks', { integer: true, min: 2, max: ranks, optional: true })
+      if (jr !== undefined) job.ranks = jr
+      if (j.collective !== undefined) {
+        if (jr === undefined) ri.fail('a job with a collective needs its ranks (for busbw)', 'ranks')
+        job.collective = readCollective(ri.at('collective'), j.collective)
+      }
+      return job
+    })
   }
 
   if (o.placement !== undefined) {
@@ -124,6 +132,8 @@ export function parseTrace(json: unknown, source: string): Trace {
     if (startNs !== undefined) t.startNs = startNs
     const channel = compute ? undefined : ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
     if (channel !== undefined) t.channel = channel
+    if (trace.jobs) t.job = ri.number(op, 'job', { integer: true, min: 0, max: trace.jobs.length - 1 })
+    else if (op.job !== undefined) ri.fail('ops name a job only when the trace has a "jobs" list', 'job')
     trace.ops.push(t)
   }
   trace.ops.forEach((op, i) =>
@@ -134,6 +144,15 @@ export function parseTrace(json: unknown, source: string): Trace {
   )
   checkAcyclic(trace, ids, ro)
   return trace
+}
+
+function readCollective(rc: FieldReader, raw: unknown): CollectiveInfo {
+  const c = rc.object(raw)
+  rc.onlyKeys(c, COLLECTIVE_FIELDS)
+  const info: CollectiveInfo = { kind: rc.oneOf(c, 'kind', COLLECTIVE_KINDS), bytes: rc.number(c, 'bytes', { integer: true, min: 1 }) }
+  const alg = rc.string(c, 'algorithm', true)
+  if (alg !== undefined) info.algorithm = alg
+  return info
 }
 
 /** Kahn's algorithm: a dependency cycle would leave ops that can never start. */

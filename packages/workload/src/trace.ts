@@ -28,6 +28,16 @@ export interface TraceOp {
   startNs?: number
   /** Connection (queue pair) index between src and dst; ops on one channel are sent in order. */
   channel?: number
+  /** Index into the trace's `jobs`: which job this op belongs to. */
+  job?: number
+}
+
+/** One of several jobs sharing the fabric: the report gives figures per job. */
+export interface JobInfo {
+  name: string
+  /** Ranks the job's collective spans (for busbw); the trace's rank space is shared. */
+  ranks?: number
+  collective?: CollectiveInfo
 }
 
 /** Trace format v1 (JSON, or the same schema in msgpack). */
@@ -39,6 +49,8 @@ export interface Trace {
   collective?: CollectiveInfo
   /** placement[rank] = host; ranks map to hosts in order when absent. */
   placement?: number[]
+  /** Jobs sharing the fabric; every op then names its `job`. */
+  jobs?: JobInfo[]
   ops: TraceOp[]
 }
 

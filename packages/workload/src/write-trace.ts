@@ -20,5 +20,6 @@ export function serializeTrace(trace: Trace, format: 'json' | 'msgpack'): Uint8A
 function computeForm(op: TraceOp): Record<string, unknown> {
   const out: Record<string, unknown> = { id: op.id, kind: 'compute', rank: op.src, durationNs: op.durationNs, deps: op.deps }
   if (op.startNs !== undefined) out.startNs = op.startNs
+  if (op.job !== undefined) out.job = op.job
   return out
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { genRingAllreduce } from './gen-ring-allreduce.ts'
+import { genIncast } from './gen-collectives.ts'
+import { mixTraces } from './mix-traces.ts'
+
+describe('mixTraces', () => {
+  const ring = genRingAllreduce({ ranks: 4, bytes: 4096, channels: 2, placement: [4, 5, 6, 7] })
+  const incast = genIncast({ ranks: 4, bytes: 1000 })
+  const mix = mixTraces([
+    { trace: ring, name: 'ring' },
+    { trace: incast, name: 'incast' },
+  ])
+
+  it('ranks become hosts, ids and deps are renumbered, channels never shared between jobs', () => {
+    expect(mix.ranks).toBe(8)
+    expect(mix.ops).toHaveLength(ring.ops.length + incast.ops.length)
+    expect(mix.ops.map((o) => o.id)).toEqual(mix.ops.map((_, i) => i))
+    const ringOps = mix.ops.filter((o) => o.job === 0)
+    expect(ringOps.every((o) => o.src >= 4 && o.dst >= 4)).toBe(true)
+    expect(ringOps.map((o) => o.deps)).toEqual(ring.ops.map((o) => o.deps))
+    const incastOps = mix.ops.filter((o) => o.job === 1)
+    expect(incastOps[0]!.id).toBe(ring.ops.length)
+    expect(Math.min(...incastOps.map((o) => o.channel!))).toBe(2)
+    expect(mix.jobs).toEqual([
+      { name: ring.name, ranks: 4, collective: ring.collective },
+      { name: incast.name, ranks: 4 },
+    ])
+  })
+
+  it('refuses a mix of one', () => {
+    expect(() => mixTraces([{ trace: ring, name: 'ring' }])).toThrow(/at least two/)
+  })
+})
