@@ -12,6 +12,7 @@ export function importCommand(format: 'htsim-cm' | 'hpcc-flow', file: string, ou
     throw new InputError(file, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
   }
   const { trace, ignoredFailures } = format === 'htsim-cm' ? importHtsimCm(text, file) : { trace: importHpccFlows(text, file), ignoredFailures: 0 }
-  parseTrace(JSON.parse(JSON.stringify(trace)), file)
+  // Validates the converted ops in place (ids, ranks, deps, cycles); imports carry no compute ops, so the in-memory form is the written one.
+  parseTrace(trace, file)
   writeTraceFile(trace, output, ignoredFailures > 0 ? `; ${ignoredFailures} failure lines ignored (use --fault)` : '')
 }
