@@ -74,7 +74,7 @@ export function genCommand(a: GenArgs): void {
         : a.kind === 'allgather' || a.kind === 'reducescatter'
           ? (a.ranks - 1) * a.ranks
           : 8 * a.ranks
-  if (ops > MAX_GEN_OPS) throw new InputError('--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels would have ${ops} ops; at most ${MAX_GEN_OPS}`)
+  if (ops > MAX_GEN_OPS) throw new InputError(pieces > 1 ? '--chunk' : '--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels${pieces > 1 ? ` x ${pieces} pieces` : ''} would have ${ops} ops; at most ${MAX_GEN_OPS}`)
   const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
   let trace: Trace
   try {
