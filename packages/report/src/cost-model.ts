@@ -20,6 +20,12 @@ export interface CostModel {
  * - ring all-reduce: 2(N-1) alpha + 2(N-1)/N x S/B
  * - halving-doubling all-reduce: 2 sum over distances d of alpha_d + 2(N-1)/N x S/B
  * - ring all-gather / reduce-scatter: (N-1) alpha + (N-1)/N x S/B
+ * - ring all-reduce pipelined in P pieces per step (K = 2(N-1) steps of m
+ *   bytes, pieces of c = m/P): piece p of a step leaves once piece p of the
+ *   step before has arrived (alpha + c/B after it left) and the link is free,
+ *   so steps follow each other every max(m/B, alpha + c/B), and the last one
+ *   ends alpha + m/B after it starts: (K-1) max(m/B, alpha + c/B) + alpha + m/B.
+ *   With P = 1 this is the unpipelined K (alpha + m/B).
  * Null for other traces.
  */
 export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number[]): CostModel | null {
@@ -51,7 +57,15 @@ export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number
   const mtu = fabric.mtuBytes
   const payloadRateBps = (fabric.lineRateBps * mtu) / dataWireBytes(mtu, false)
   const perRankBytes = busBwFactor(c.kind, n) * c.bytes
-  const completionTimePs = latencyPs + ((perRankBytes * 8) / payloadRateBps) * 1e12
+  let completionTimePs = latencyPs + ((perRankBytes * 8) / payloadRateBps) * 1e12
+  if (c.kind === 'allreduce' && c.algorithm === 'ring' && c.chunkBytes !== undefined) {
+    name = 'pipelined ring all-reduce'
+    const stepPs = ((perRankBytes / steps) * 8 * 1e12) / payloadRateBps
+    // Pieces per message, from the ops: steps x ranks x channels x pieces of them.
+    const channels = 1 + trace.ops.reduce((m, op) => Math.max(m, op.channel ?? 0), 0)
+    const pieces = trace.ops.length / (steps * n * channels)
+    completionTimePs = (steps - 1) * Math.max(stepPs, alphaPs + stepPs / (channels * pieces)) + alphaPs + stepPs
+  }
   const busbwBps = ((c.bytes * 8) / (completionTimePs / 1e12)) * busBwFactor(c.kind, n)
   return { name, alphaPs, payloadRateBps, completionTimePs, efficiency: busbwBps / fabric.lineRateBps }
 }

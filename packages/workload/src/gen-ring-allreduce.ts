@@ -64,7 +64,7 @@ export function genRingAllreduce(o: RingAllreduceOptions): Trace {
     version: 1,
     name: o.name ?? `ring-allreduce-${n}r-${o.bytes}B${channels > 1 ? `-${channels}ch` : ''}${pieces > 1 ? `-${o.chunkBytes}Bchunks` : ''}`,
     ranks: n,
-    collective: { kind: 'allreduce', bytes: o.bytes, algorithm: 'ring' },
+    collective: { kind: 'allreduce', bytes: o.bytes, algorithm: 'ring', ...(pieces > 1 ? { chunkBytes: o.chunkBytes! } : {}) },
     ops,
   }
   if (o.placement) trace.placement = o.placement

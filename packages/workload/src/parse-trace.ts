@@ -14,7 +14,7 @@ const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collec
 const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel', 'job'] as const
 const COMPUTE_FIELDS = ['id', 'kind', 'rank', 'durationNs', 'deps', 'startNs', 'job'] as const
 const JOB_FIELDS = ['name', 'ranks', 'collective'] as const
-const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels'] as const
+const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels', 'chunkBytes'] as const
 
 /**
  * Reads a trace file: `.msgpack` as msgpack, `.cm` as an htsim connection
@@ -152,6 +152,8 @@ function readCollective(rc: FieldReader, raw: unknown): CollectiveInfo {
   const info: CollectiveInfo = { kind: rc.oneOf(c, 'kind', COLLECTIVE_KINDS), bytes: rc.number(c, 'bytes', { integer: true, min: 1 }) }
   const alg = rc.string(c, 'algorithm', true)
   if (alg !== undefined) info.algorithm = alg
+  const chunk = rc.number(c, 'chunkBytes', { integer: true, min: 1, optional: true })
+  if (chunk !== undefined) info.chunkBytes = chunk
   return info
 }
 

@@ -8,6 +8,8 @@ export interface CollectiveInfo {
   /** The collective's size S as nccl-tests counts it (per-rank buffer). */
   bytes: number
   algorithm?: string
+  /** Ring all-reduce pipelining: each step's message went in pieces of at most this size. */
+  chunkBytes?: number
 }
 
 /**
