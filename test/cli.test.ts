@@ -229,7 +229,7 @@ describe('aifab CLI', () => {
       expect(JSON.parse(readFileSync(out, 'utf8')).placement).toEqual([7, 0, 5, 2])
     })
     it('a pipelining chunk where there is no pipeline, or too small to cut', () => {
-      oneLine(aifab('gen', 'alltoall', '--ranks', '4', '--bytes', '1MiB', '--chunk', '64KiB', '-o', join(dir, 'c.json')), /--chunk: pipelining is generated for ring all-reduce only, not alltoall/)
+      oneLine(aifab('gen', 'alltoall', '--ranks', '4', '--bytes', '1MiB', '--chunk', '64KiB', '-o', join(dir, 'c.json')), /--chunk: pipelining is generated for ring and double-binary-tree all-reduce only, not alltoall/)
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1027', '--chunk', '1', '-o', join(dir, 'c.json')), /gen ring-allreduce: a chunk of 1 bytes cuts 256-byte messages into 257 pieces, some empty/)
     })
     it('a background CDF file with a bad line', () => {

@@ -9,6 +9,7 @@ import {
   genAllgather,
   genAlltoall,
   genBroadcast,
+  genDoubleBinaryTreeAllreduce,
   genHalvingDoublingAllreduce,
   genIncast,
   genPermutation,
@@ -27,7 +28,7 @@ import { writeTraceFile } from './write-trace-file.ts'
 const MAX_GEN_OPS = 5_000_000
 
 export const GEN_KINDS = ['ring-allreduce', 'allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'permutation', 'incast', 'background'] as const
-export const ALLREDUCE_ALGORITHMS = ['ring', 'halving-doubling'] as const
+export const ALLREDUCE_ALGORITHMS = ['ring', 'halving-doubling', 'double-binary-tree'] as const
 
 export interface GenArgs {
   kind: (typeof GEN_KINDS)[number]
@@ -63,7 +64,7 @@ export function genCommand(a: GenArgs): void {
   if (a.chunk !== undefined) {
     chunkBytes = parseByteSize(a.chunk)
     if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new InputError('--chunk', '', `expected a size such as 512KiB, got ${JSON.stringify(a.chunk)}`)
-    if (a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm === 'ring')) throw new InputError('--chunk', '', `pipelining is generated for ring all-reduce only, not ${a.kind}${a.algorithm && a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
+    if (a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm !== 'halving-doubling')) throw new InputError('--chunk', '', `pipelining is generated for ring and double-binary-tree all-reduce only, not ${a.kind}${a.algorithm && a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
   }
   const pieces = chunkBytes === undefined ? 1 : Math.ceil(bytes / a.channels / a.ranks / chunkBytes)
   const ops =
@@ -84,7 +85,12 @@ export function genCommand(a: GenArgs): void {
         trace = genRingAllreduce({ ...o, channels: a.channels, ...(chunkBytes ? { chunkBytes } : {}) })
         break
       case 'allreduce':
-        trace = a.algorithm === 'ring' ? genRingAllreduce({ ...o, channels: a.channels, ...(chunkBytes ? { chunkBytes } : {}) }) : genHalvingDoublingAllreduce(o)
+        trace =
+          a.algorithm === 'ring'
+            ? genRingAllreduce({ ...o, channels: a.channels, ...(chunkBytes ? { chunkBytes } : {}) })
+            : a.algorithm === 'double-binary-tree'
+              ? genDoubleBinaryTreeAllreduce({ ...o, ...(chunkBytes ? { chunkBytes } : {}) })
+              : genHalvingDoublingAllreduce(o)
         break
       case 'allgather':
         trace = genAllgather(o)
