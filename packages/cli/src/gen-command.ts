@@ -159,15 +159,21 @@ function genBackgroundCommand(a: GenArgs): void {
   // Bound the file before generating it: expected flows from the mean size.
   const expected = (a.ranks * a.load * topo.hostLinkGbps * 1e9 * a.durationUs * 1e-6) / 8 / cdfMeanBytes(cdf)
   if (expected > MAX_GEN_OPS) throw new InputError('--duration-us', '', `about ${Math.round(expected)} flows expected; at most ${MAX_GEN_OPS}`)
-  const trace = genBackground({
-    ranks: a.ranks,
-    load: a.load,
-    hostLinkBps: topo.hostLinkGbps * 1e9,
-    durationNs: a.durationUs * 1000,
-    cdf,
-    seed: a.seed,
-    ...(placement ? { placement } : {}),
-    ...(a.name ? { name: a.name } : {}),
-  })
+  let trace: Trace
+  try {
+    trace = genBackground({
+      ranks: a.ranks,
+      load: a.load,
+      hostLinkBps: topo.hostLinkGbps * 1e9,
+      durationNs: a.durationUs * 1000,
+      cdf,
+      seed: a.seed,
+      ...(placement ? { placement } : {}),
+      ...(a.name ? { name: a.name } : {}),
+    })
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError('gen background', '', e.message)
+    throw e
+  }
   writeTraceFile(trace, a.output)
 }

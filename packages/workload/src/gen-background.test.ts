@@ -39,4 +39,8 @@ describe('background traffic', () => {
     expect(genBackground({ ranks: 4, load: 0.3, hostLinkBps, durationNs: 1e6, cdf, seed: 9 })).toEqual(a)
     expect(genBackground({ ranks: 4, load: 0.3, hostLinkBps, durationNs: 1e6, cdf, seed: 10 })).not.toEqual(a)
   })
+
+  it('refuses more flows between two ranks than a trace has queue pairs for them', () => {
+    expect(() => genBackground({ ranks: 2, load: 1, hostLinkBps, durationNs: 2e9, cdf: publishedCdf('hadoop')!, seed: 1 })).toThrow(/more than 65536 flows from rank \d to rank \d/)
+  })
 })

@@ -1,6 +1,6 @@
 import { Rng } from '@aifab/core'
 import { cdfMeanBytes, sampleCdf, type FlowSizeCdf } from './flow-size-cdf.ts'
-import type { Trace, TraceOp } from './trace.ts'
+import { MAX_CHANNEL, type Trace, type TraceOp } from './trace.ts'
 
 export interface BackgroundOptions {
   ranks: number
@@ -41,6 +41,7 @@ export function genBackground(o: BackgroundOptions): Trace {
   const ops: TraceOp[] = arrivals.map((f, id) => {
     const pair = f.src * n + f.dst
     const channel = perPair.get(pair) ?? 0
+    if (channel > MAX_CHANNEL) throw new RangeError(`more than ${MAX_CHANNEL + 1} flows from rank ${f.src} to rank ${f.dst} (one queue pair each); use more ranks or a shorter duration`)
     perPair.set(pair, channel + 1)
     return { id, src: f.src, dst: f.dst, bytes: f.bytes, deps: [], startNs: f.startNs, channel }
   })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { FieldReader, InputError } from '@aifab/core'
 import { unpack } from 'msgpackr'
-import { COLLECTIVE_KINDS, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
+import { COLLECTIVE_KINDS, MAX_CHANNEL, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
 import { importHtsimCm } from './import-htsim-cm.ts'
 import { importHpccFlows } from './import-hpcc-flows.ts'
 
@@ -130,7 +130,7 @@ export function parseTrace(json: unknown, source: string): Trace {
     })
     const startNs = ri.number(op, 'startNs', { min: 0, max: MAX_START_NS, optional: true })
     if (startNs !== undefined) t.startNs = startNs
-    const channel = compute ? undefined : ri.number(op, 'channel', { integer: true, min: 0, max: 65535, optional: true })
+    const channel = compute ? undefined : ri.number(op, 'channel', { integer: true, min: 0, max: MAX_CHANNEL, optional: true })
     if (channel !== undefined) t.channel = channel
     if (trace.jobs) t.job = ri.number(op, 'job', { integer: true, min: 0, max: trace.jobs.length - 1 })
     else if (op.job !== undefined) ri.fail('ops name a job only when the trace has a "jobs" list', 'job')

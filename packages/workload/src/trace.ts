@@ -1,3 +1,6 @@
+/** The largest channel index a trace may use (queue pairs per rank pair). */
+export const MAX_CHANNEL = 65535
+
 /** Collective kinds whose bus-bandwidth factor is known (nccl-tests definitions). */
 export const COLLECTIVE_KINDS = ['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'reduce'] as const
 export type CollectiveKind = (typeof COLLECTIVE_KINDS)[number]
