@@ -228,6 +228,10 @@ describe('aifab CLI', () => {
       expect(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--hosts', '7,0,5,2', '--topology', topo, '-o', out).code).toBe(0)
       expect(JSON.parse(readFileSync(out, 'utf8')).placement).toEqual([7, 0, 5, 2])
     })
+    it('channels or an explicit placement where they do not apply', () => {
+      oneLine(aifab('gen', 'allreduce', '--algorithm', 'double-binary-tree', '--ranks', '8', '--bytes', '1MiB', '--channels', '4', '-o', join(dir, 'c.json')), /--channels: channels are generated for ring all-reduce only, not allreduce --algorithm double-binary-tree/)
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '--placement', 'random', '--hosts', '0,1,2,3', '--topology', topo, '-o', join(dir, 'c.json')), /--hosts: give --placement random or --hosts, not both/)
+    })
     it('a pipelining chunk where there is no pipeline, or too small to cut', () => {
       oneLine(aifab('gen', 'alltoall', '--ranks', '4', '--bytes', '1MiB', '--chunk', '64KiB', '-o', join(dir, 'c.json')), /--chunk: pipelining is generated for ring and double-binary-tree all-reduce only, not alltoall/)
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1027', '--chunk', '1', '-o', join(dir, 'c.json')), /gen ring-allreduce: a chunk of 1 bytes cuts 256-byte messages into 257 pieces, some empty/)

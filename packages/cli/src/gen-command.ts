@@ -76,6 +76,7 @@ export function genCommand(a: GenArgs): void {
           ? (a.ranks - 1) * a.ranks
           : 8 * a.ranks
   if (ops > MAX_GEN_OPS) throw new InputError(pieces > 1 ? '--chunk' : '--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels${pieces > 1 ? ` x ${pieces} pieces` : ''} would have ${ops} ops; at most ${MAX_GEN_OPS}`)
+  if (a.channels !== 1 && a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm === 'ring')) throw new InputError('--channels', '', `channels are generated for ring all-reduce only, not ${a.kind}${a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
   const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
   let trace: Trace
   try {
@@ -120,6 +121,7 @@ export function genCommand(a: GenArgs): void {
 
 /** The --placement / --hosts choice on the --topology's hosts. */
 function placeRanksOn(a: GenArgs): number[] {
+  if (a.hosts !== undefined && a.placement !== 'packed') throw new InputError('--hosts', '', `give --placement ${a.placement} or --hosts, not both`)
   const flag = a.hosts !== undefined ? '--hosts' : '--placement'
   if (a.topology === undefined) throw new InputError(flag, '', `${flag === '--hosts' ? 'an explicit placement' : `"${a.placement}"`} needs --topology to know the hosts`)
   const shape = topologyShape(loadTopology(a.topology))

@@ -61,9 +61,9 @@ export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number
   if (c.kind === 'allreduce' && c.algorithm === 'ring' && c.chunkBytes !== undefined) {
     name = 'pipelined ring all-reduce'
     const stepPs = ((perRankBytes / steps) * 8 * 1e12) / payloadRateBps
-    // Pieces per message, from the ops: steps x ranks x channels x pieces of them.
+    // Pieces per message as the generator cuts them: the largest message of a channel over the chunk.
     const channels = 1 + trace.ops.reduce((m, op) => Math.max(m, op.channel ?? 0), 0)
-    const pieces = trace.ops.length / (steps * n * channels)
+    const pieces = Math.ceil(Math.ceil(Math.ceil(c.bytes / channels) / n) / c.chunkBytes)
     completionTimePs = (steps - 1) * Math.max(stepPs, alphaPs + stepPs / (channels * pieces)) + alphaPs + stepPs
   }
   const busbwBps = ((c.bytes * 8) / (completionTimePs / 1e12)) * busBwFactor(c.kind, n)

@@ -28,5 +28,11 @@ describe('flow-size CDFs', () => {
     expect(() => parseCdf('0 0\n10 x\n', 'f')).toThrow(/line 2: expected "bytes cumulative"/)
     expect(() => parseCdf('0 0\n10 60\n5 100\n', 'f')).toThrow(/line 3: sizes and cumulative values must not decrease/)
     expect(() => parseCdf('0 0\n10 60\n', 'f')).toThrow(/must be 100 \(percent\) or 1/)
+    expect(() => parseCdf('0 -5\n10 100\n', 'f')).toThrow(/line 1: sizes and cumulative values must be >= 0/)
+    // A table starting above 0: its first fraction is a point mass at its first size.
+    const step = parseCdf('1000 50\n1100 100\n', 'f')
+    expect(sampleCdf(step, 0.2)).toBe(1000)
+    expect(sampleCdf(step, 0.75)).toBe(1050)
+    expect(cdfMeanBytes(step)).toBe(0.5 * 1000 + 0.5 * 1050)
   })
 })

@@ -40,7 +40,8 @@ export function parseCdf(text: string, name: string): FlowSizeCdf {
     if (line === '') return
     const f = line.split(/\s+/).map(Number)
     if (f.length !== 2 || !f.every(Number.isFinite)) throw new RangeError(`line ${i + 1}: expected "bytes cumulative", got ${JSON.stringify(raw.trim())}`)
-    if (f[0]! < 0 || (bytes.length > 0 && (f[0]! < bytes.at(-1)! || f[1]! < cum.at(-1)!))) throw new RangeError(`line ${i + 1}: sizes and cumulative values must not decrease`)
+    if (f[0]! < 0 || f[1]! < 0) throw new RangeError(`line ${i + 1}: sizes and cumulative values must be >= 0`)
+    if (bytes.length > 0 && (f[0]! < bytes.at(-1)! || f[1]! < cum.at(-1)!)) throw new RangeError(`line ${i + 1}: sizes and cumulative values must not decrease`)
     bytes.push(f[0]!)
     cum.push(f[1]!)
   })
@@ -59,6 +60,8 @@ export function cdfMeanBytes(c: FlowSizeCdf): number {
 
 /** Inverse-transform sample for a uniform u in [0, 1): a whole number of bytes, at least 1. */
 export function sampleCdf(c: FlowSizeCdf, u: number): number {
+  // A table not starting at 0 puts its first fraction on its first size.
+  if (u < c.cumulative[0]!) return Math.max(1, Math.round(c.bytes[0]!))
   let i = 1
   while (i < c.cumulative.length - 1 && c.cumulative[i]! <= u) i++
   const c0 = c.cumulative[i - 1]!

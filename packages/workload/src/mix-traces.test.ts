@@ -27,6 +27,14 @@ describe('mixTraces', () => {
     ])
   })
 
+  it('tells two jobs of one name apart by their file names', () => {
+    const twice = mixTraces([
+      { trace: incast, name: 'a.json' },
+      { trace: incast, name: 'b.json' },
+    ])
+    expect(twice.jobs!.map((j) => j.name)).toEqual([`${incast.name} (a.json)`, `${incast.name} (b.json)`])
+  })
+
   it('refuses a mix of one', () => {
     expect(() => mixTraces([{ trace: ring, name: 'ring' }])).toThrow(/at least two/)
   })

@@ -29,7 +29,8 @@ export function mixTraces(traces: { trace: Trace; name: string }[]): Trace {
       ops.push(m)
     }
     channelBase += maxChannel + 1
-    const job: JobInfo = { name: trace.name, ranks: trace.ranks }
+    // Two traces of one name (the same generator options) are told apart by their file names.
+    const job: JobInfo = { name: jobs.some((x) => x.name === trace.name) || traces.some((t, k) => k !== j && t.trace.name === trace.name) ? `${trace.name} (${name})` : trace.name, ranks: trace.ranks }
     if (trace.collective) job.collective = trace.collective
     jobs.push(job)
   })

@@ -24,6 +24,7 @@ describe('placement', () => {
     expect(() => parsePlacementList('0,1', 3, 8)).toThrow(/lists 2 hosts for 3 ranks/)
     expect(() => parsePlacementList('0,8,1', 3, 8)).toThrow(/rank 1: expected a host in 0\.\.7, got "8"/)
     expect(() => parsePlacementList('0,x,1', 3, 8)).toThrow(/rank 1: expected a host/)
+    expect(() => parsePlacementList('0,1e0,2', 3, 8)).toThrow(/rank 1: expected a host/)
     expect(() => parsePlacementList('0,1,0', 3, 8)).toThrow(/rank 2: host 0 already holds another rank/)
   })
 })

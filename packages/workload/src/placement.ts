@@ -34,7 +34,7 @@ export function parsePlacementList(text: string, ranks: number, hosts: number): 
   const seen = new Set<number>()
   return parts.map((p, r) => {
     const h = Number(p)
-    if (p === '' || !Number.isInteger(h) || h < 0 || h >= hosts) throw new RangeError(`rank ${r}: expected a host in 0..${hosts - 1}, got ${JSON.stringify(p)}`)
+    if (!/^\d+$/.test(p) || h >= hosts) throw new RangeError(`rank ${r}: expected a host in 0..${hosts - 1}, got ${JSON.stringify(p)}`)
     if (seen.has(h)) throw new RangeError(`rank ${r}: host ${h} already holds another rank`)
     seen.add(h)
     return h
