@@ -42,7 +42,7 @@ export interface GenArgs {
   durationUs?: number
   /** background: websearch, hadoop, or a CDF file. */
   cdf?: string
-  /** Pipelining chunk, a size such as 512KiB (ring all-reduce). */
+  /** Pipelining chunk, a size such as 512KiB (ring and double-binary-tree all-reduce). */
   chunk?: string
   placement: Placement
   /** An explicit rank -> host list, `0,8,16,...` (instead of --placement). */
@@ -60,11 +60,14 @@ export function genCommand(a: GenArgs): void {
   if (a.bytes === undefined) throw new InputError('--bytes', '', `gen ${a.kind} needs --bytes`)
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
+  // What the flags name, for the checks that only some generators take.
+  const generator = a.kind === 'allreduce' ? `allreduce --algorithm ${a.algorithm}` : a.kind
+  const ring = a.kind === 'ring-allreduce' || (a.kind === 'allreduce' && a.algorithm === 'ring')
   let chunkBytes: number | undefined
   if (a.chunk !== undefined) {
     chunkBytes = parseByteSize(a.chunk)
     if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new InputError('--chunk', '', `expected a size such as 512KiB, got ${JSON.stringify(a.chunk)}`)
-    if (a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm !== 'halving-doubling')) throw new InputError('--chunk', '', `pipelining is generated for ring and double-binary-tree all-reduce only, not ${a.kind}${a.algorithm && a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
+    if (!ring && !(a.kind === 'allreduce' && a.algorithm === 'double-binary-tree')) throw new InputError('--chunk', '', `pipelining is generated for ring and double-binary-tree all-reduce only, not ${generator}`)
   }
   const pieces = chunkBytes === undefined ? 1 : Math.ceil(bytes / a.channels / a.ranks / chunkBytes)
   const ops =
@@ -76,7 +79,7 @@ export function genCommand(a: GenArgs): void {
           ? (a.ranks - 1) * a.ranks
           : 8 * a.ranks
   if (ops > MAX_GEN_OPS) throw new InputError(pieces > 1 ? '--chunk' : '--ranks', '', `${a.kind} of ${a.ranks} ranks x ${a.channels} channels${pieces > 1 ? ` x ${pieces} pieces` : ''} would have ${ops} ops; at most ${MAX_GEN_OPS}`)
-  if (a.channels !== 1 && a.kind !== 'ring-allreduce' && !(a.kind === 'allreduce' && a.algorithm === 'ring')) throw new InputError('--channels', '', `channels are generated for ring all-reduce only, not ${a.kind}${a.kind === 'allreduce' ? ` --algorithm ${a.algorithm}` : ''}`)
+  if (a.channels !== 1 && !ring) throw new InputError('--channels', '', `channels are generated for ring all-reduce only, not ${generator}`)
   const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
   let trace: Trace
   try {
@@ -157,7 +160,8 @@ function genBackgroundCommand(a: GenArgs): void {
   }
   const topo = loadTopology(a.topology)
   const placement = a.placement !== 'packed' || a.hosts !== undefined ? placeRanksOn(a) : undefined
-  if (a.ranks > topologyShape(topo).hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${topologyShape(topo).hosts} hosts)`)
+  const hosts = topologyShape(topo).hosts
+  if (a.ranks > hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${hosts} hosts)`)
   // Bound the file before generating it: expected flows from the mean size.
   const expected = (a.ranks * a.load * topo.hostLinkGbps * 1e9 * a.durationUs * 1e-6) / 8 / cdfMeanBytes(cdf)
   if (expected > MAX_GEN_OPS) throw new InputError('--duration-us', '', `about ${Math.round(expected)} flows expected; at most ${MAX_GEN_OPS}`)

@@ -30,7 +30,7 @@ export function mixTraces(traces: { trace: Trace; name: string }[]): Trace {
     }
     channelBase += maxChannel + 1
     // Two traces of one name (the same generator options) are told apart by their file names.
-    const job: JobInfo = { name: jobs.some((x) => x.name === trace.name) || traces.some((t, k) => k !== j && t.trace.name === trace.name) ? `${trace.name} (${name})` : trace.name, ranks: trace.ranks }
+    const job: JobInfo = { name: traces.some((t, k) => k !== j && t.trace.name === trace.name) ? `${trace.name} (${name})` : trace.name, ranks: trace.ranks }
     if (trace.collective) job.collective = trace.collective
     jobs.push(job)
   })
