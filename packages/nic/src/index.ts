@@ -1,4 +1,5 @@
 export { Nic, type MessageListener } from './nic.ts'
+export { NicLane } from './nic-lane.ts'
 export { QueuePair } from './queue-pair.ts'
 export { RELIABILITY_MODES, type ReliabilityMode, type NicConfig } from './nic-config.ts'
 export { CcError, type CongestionControl, type CcContext, type CcDefinition, type CcFactory, type CcParam } from './congestion-control.ts'

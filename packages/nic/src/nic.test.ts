@@ -64,8 +64,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean;
   const wire = (from: Nic, to: PacketSink, name: string) => {
     const link = new Link(sched, pool, name, DELAY_PS)
     link.next = to
-    from.port = new EgressPort(sched, pool, { name, rateBps: RATE, bufferBytes: 1 << 30 }, link)
-    from.port.source = from
+    from.addPort(new EgressPort(sched, pool, { name, rateBps: RATE, bufferBytes: 1 << 30 }, link))
   }
   wire(a, meddler, 'a>b')
   wire(b, a, 'b>a')

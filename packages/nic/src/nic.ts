@@ -10,12 +10,13 @@ import {
   type PacketSink,
   type Scheduler,
 } from '@aifab/core'
-import type { EgressPort, PacketSource } from '@aifab/link'
+import type { EgressPort } from '@aifab/link'
 import type { NicConfig } from './nic-config.ts'
 import type { QueuePair } from './queue-pair.ts'
 import { entropyPolicy, type EntropyPolicy } from './entropy-policy.ts'
 import { AckInfo } from './ack-info.ts'
 import { CcError } from './congestion-control.ts'
+import { NicLane, type LaneOwner } from './nic-lane.ts'
 
 const RTO_TIMER = 0
 const PACE_TIMER = 1
@@ -34,8 +35,11 @@ export interface MessageListener {
  * line rate). Receiver: go-back-n or out-of-order placement (see NicConfig),
  * coalesced ACKs, NAKs for gaps. A data packet becomes its ACK or NAK in place.
  */
-export class Nic implements PacketSink, PacketSource, EventTarget {
-  port!: EgressPort
+export class Nic implements PacketSink, LaneOwner, EventTarget {
+  /** Transmit rings, each with the ports it feeds (see NicLane); a queue pair sends on lane `qp.lane`. */
+  readonly lanes: NicLane[] = []
+  /** Every port of the NIC, in the order added. */
+  readonly ports: EgressPort[] = []
   listener: MessageListener | null = null
   /** Told of every data packet accepted (queue pair, PSN); set only when faults are being watched. */
   deliveryWatch: ((qp: number, psn: number) => void) | null = null
@@ -61,9 +65,6 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
   /** Most packets ever held out of order by one queue pair of this NIC. */
   reorderWindowPeak = 0
 
-  private ring = new Int32Array(16)
-  private ringHead = 0
-  private ringCount = 0
   private readonly targetId: number
   private readonly goBackN: boolean
   private readonly selective: boolean
@@ -128,13 +129,26 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     }
   }
 
+  /** Adds a port the NIC sends on, draining lane `lane` (created on first use). */
+  addPort(port: EgressPort, lane = 0): void {
+    while (this.lanes.length <= lane) this.lanes.push(new NicLane(this))
+    this.lanes[lane]!.ports.push(port)
+    this.ports.push(port)
+    port.source = this.lanes[lane]!
+  }
+
+  /** The first port: a single-port host's only one. */
+  get port(): EgressPort {
+    return this.ports[0]!
+  }
+
   // ---- Sender -----------------------------------------------------------
 
-  pull(): PacketId {
-    while (this.ringCount > 0) {
-      const qp = this.qps[this.ring[this.ringHead]!]!
-      this.ringHead = (this.ringHead + 1) & (this.ring.length - 1)
-      this.ringCount--
+  pullFrom(lane: NicLane): PacketId {
+    while (lane.count > 0) {
+      const qp = this.qps[lane.ring[lane.head]!]!
+      lane.head = (lane.head + 1) & (lane.ring.length - 1)
+      lane.count--
       if (qp.nextSendPs > this.sched.nowPs) {
         // Paced: leave the ring and come back when the rate allows the next packet.
         qp.active = false
@@ -146,7 +160,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
         qp.active = false
         continue
       }
-      if (this.canSend(qp)) this.pushRing(qp.id)
+      if (this.canSend(qp)) lane.push(qp.id)
       else qp.active = false
       return pkt
     }
@@ -175,25 +189,16 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
       return
     }
     qp.active = true
-    this.pushRing(qp.id)
-    this.port.kick()
+    const lane = this.lanes[qp.lane]!
+    lane.push(qp.id)
+    const ports = lane.ports
+    for (let i = 0; i < ports.length; i++) ports[i]!.kick()
   }
 
   private armPace(qp: QueuePair): void {
     if (qp.paceArmed) return
     qp.paceArmed = true
     this.sched.schedule(qp.nextSendPs, this.targetId, PACE_TIMER, qp.id)
-  }
-
-  private pushRing(qpId: number): void {
-    if (this.ringCount === this.ring.length) {
-      const bigger = new Int32Array(this.ring.length * 2)
-      for (let i = 0; i < this.ringCount; i++) bigger[i] = this.ring[(this.ringHead + i) & (this.ring.length - 1)]!
-      this.ring = bigger
-      this.ringHead = 0
-    }
-    this.ring[(this.ringHead + this.ringCount) & (this.ring.length - 1)] = qpId
-    this.ringCount++
   }
 
   /** Builds the queue pair's next data packet: a requested retransmission first, then new data. */
@@ -485,7 +490,7 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     pool.entropy[cnp] = entropy
     pool.sentPs[cnp] = now
     this.cnpsSent++
-    this.port.receive(cnp)
+    this.lanes[qp.lane]!.portFor(qp.rcvNxt).receive(cnp)
   }
 
   private onData(pkt: PacketId): void {
@@ -683,6 +688,6 @@ export class Nic implements PacketSink, PacketSource, EventTarget {
     qp.rcvCeSinceAck = false
     if (kind === PacketKind.NAK) this.naksSent++
     else this.acksSent++
-    this.port.receive(pkt)
+    this.lanes[qp.lane]!.portFor(qp.rcvNxt).receive(pkt)
   }
 }

@@ -49,6 +49,8 @@ export class QueuePair {
   resent: Uint8Array | null = null
   highestSacked = -1
 
+  /** The NIC lane (transmit ring and ports) this queue pair sends on, and its receiver answers on. */
+  lane = 0
   /** True while the queue pair sits in its NIC's transmit ring. */
   active = false
   retransmittedPackets = 0

@@ -94,6 +94,8 @@ export interface Summary {
   pfcHeadroomOverflowBytes: number
   /** Frames refused because a switch's whole buffer was full. */
   bufferFullRefusals: number
+  /** Bytes of messages the topology does not simulate (intra-server without NVLink): they completed at once. */
+  skippedBytes: number
   reorderWindowPeak: number
   packetHops: number
   events: number
@@ -183,12 +185,12 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
   const complete = result.outcome === 'complete'
   const spanPs = lastEnd > 0 && firstStart < Infinity ? lastEnd - firstStart : 0
 
-  // Goodput of a flow relative to line rate: (bytes / line rate) / FCT.
+  // Goodput of a flow relative to the rate its path allows (NVLink, one plane, or the whole NIC): (bytes / rate) / FCT.
   const done = flows.filter((f) => f.fctPs > 0)
-  const idealPs = (bytes: number) => (bytes * 8 * 1e12) / lineRateBps
+  const idealPs = (f: FlowRecord) => (f.bytes * 8 * 1e12) / fabric.lineRateOf(f.srcHost, f.dstHost, 0)
   const maxFct = done.reduce((m, f) => Math.max(m, f.fctPs), 0)
-  const goodputMeanFraction = done.length ? done.reduce((s, f) => s + idealPs(f.bytes) / f.fctPs, 0) / done.length : 0
-  const goodputJobFraction = done.length && maxFct > 0 ? done.reduce((s, f) => s + idealPs(f.bytes) / maxFct, 0) / done.length : 0
+  const goodputMeanFraction = done.length ? done.reduce((s, f) => s + idealPs(f) / f.fctPs, 0) / done.length : 0
+  const goodputJobFraction = done.length && maxFct > 0 ? done.reduce((s, f) => s + idealPs(f) / maxFct, 0) / done.length : 0
 
   let payloadBytes = 0
   let idealWireBytes = 0
@@ -210,7 +212,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
   }
 
   let wireBytes = 0
-  for (const n of fabric.nics) wireBytes += n.port.txBytes
+  for (const n of fabric.nics) for (const p of n.ports) wireBytes += p.txBytes
 
   // Every frame a NIC injected was received by a NIC, dropped, or is still in the network.
   const inNetwork = c.framesQueued + c.framesOnWire
@@ -269,6 +271,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       pfcHeadroomOverflows: c.pfcHeadroomOverflows,
       pfcHeadroomOverflowBytes: c.pfcHeadroomOverflowBytes,
       bufferFullRefusals: c.bufferFullRefusals,
+      skippedBytes: result.skippedBytes,
       reorderWindowPeak: c.reorderWindowPeak,
       packetHops: c.packetHops,
       events: result.events,
@@ -299,7 +302,7 @@ function idealFct(fabric: Fabric, src: number, dst: number, bytes: number): numb
   const mtu = fabric.mtuBytes
   const packets = Math.ceil(bytes / mtu)
   const wire = bytes + dataWireBytes(0, true) + (packets - 1) * dataWireBytes(0, false)
-  return Math.round(fabric.alphaPs(src, dst) + (wire * 8e12) / fabric.lineRateBps)
+  return Math.round(fabric.alphaPs(src, dst) + (wire * 8e12) / fabric.lineRateOf(src, dst, 0))
 }
 
 function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: number): { id: number; reason: string }[] {

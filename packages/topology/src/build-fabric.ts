@@ -3,6 +3,7 @@ import type { FabricProfile } from './fabric-profile.ts'
 import type { Fabric } from './fabric.ts'
 import { buildLeafSpine } from './leaf-spine.ts'
 import { buildFatTree } from './fat-tree.ts'
+import { buildRail } from './rail.ts'
 import type { TopologyConfig } from './topology-config.ts'
 
 /**
@@ -18,5 +19,7 @@ export function buildFabric(topo: TopologyConfig, profile: FabricProfile, seed: 
       return buildLeafSpine(topo, profile, seed, def, params)
     case 'fat-tree':
       return buildFatTree(topo, profile, seed, def, params)
+    case 'rail':
+      return buildRail(topo, profile, seed, def, params)
   }
 }

@@ -2,7 +2,7 @@ import { ACK_WIRE_BYTES, CUT_THROUGH_HEADER_BYTES, dataWireBytes, psFromNs, seri
 import { PFC_FRAME_WIRE_BYTES } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
 import type { PathHop } from './fabric.ts'
-import { switchLevels, type TopologyConfig } from './topology-config.ts'
+import { nicLineRateBps, switchLevels, type TopologyConfig } from './topology-config.ts'
 
 /** Latencies a fabric's shape and devices imply, with empty queues. */
 export interface FabricTiming {
@@ -57,9 +57,9 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   const frameBytes = dataWireBytes(topo.mtuBytes, false)
   // Paths are symmetric: the ACK crosses the same kinds of hops back.
   const baseRttPs = oneWayPs(longest, frameBytes) + oneWayPs(longest, ACK_WIRE_BYTES)
-  // windowBdp x (packets the host link sends in one base RTT), plus the packets
-  // an ACK waits for when ACKs are coalesced.
-  const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, hostRateBps))
+  // windowBdp x (packets the NIC sends in one base RTT over all its ports),
+  // plus the packets an ACK waits for when ACKs are coalesced.
+  const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, nicLineRateBps(topo)))
   // What arrives after XOFF is crossed: the PAUSE's trip up the cable and the
   // data already on it and in the switch's pipeline (2 x propagation + forwarding
   // latency, at the fastest rate), one maximum frame being sent when the PAUSE

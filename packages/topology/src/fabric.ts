@@ -3,12 +3,12 @@ import type { EgressPort, Link } from '@aifab/link'
 import { CcError, FixedWindow, QueuePair, type CcContext, type CcDefinition, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
-import type { TopologyConfig } from './topology-config.ts'
+import { nicLineRateBps, type TopologyConfig } from './topology-config.ts'
 import { oneWayPs } from './fabric-timing.ts'
 import type { FaultInjector } from './fault-injector.ts'
 
 /** Where a port sits, for per-tier reports (a fat tree's edge switches count as leaves). */
-export const PORT_TIERS = ['host-up', 'leaf-up', 'agg-up', 'core-down', 'spine-down', 'agg-down', 'leaf-down'] as const
+export const PORT_TIERS = ['host-up', 'leaf-up', 'agg-up', 'core-down', 'spine-down', 'agg-down', 'leaf-down', 'nvlink-up', 'nvlink-down'] as const
 export type PortTier = (typeof PORT_TIERS)[number]
 
 /** One hop of a path, for latency models. */
@@ -96,6 +96,13 @@ export class Fabric {
   faultInjector: FaultInjector | null = null
   /** The links a packet from `src` to `dst` crosses, set by the builder. */
   pathOf: (src: number, dst: number) => PathHop[] = () => []
+  /** The NIC lane a queue pair uses (see NicLane), set by builders whose NICs have several. */
+  laneOf: (src: number, dst: number, channel: number) => number = () => 0
+  /** Line rate and initial window of a lane's queue pairs where they differ from the network's (an NVLink lane). */
+  readonly laneLineRateBps: number[] = []
+  readonly laneWindowBytes: number[] = []
+  /** True when messages from `src` to `dst` are not simulated (intra-server without NVLink): they complete at once. */
+  skips: (src: number, dst: number) => boolean = () => false
 
   constructor(
     readonly topology: TopologyConfig,
@@ -113,11 +120,16 @@ export class Fabric {
   }
 
   get lineRateBps(): number {
-    return this.topology.hostLinkGbps * 1e9
+    return nicLineRateBps(this.topology)
   }
 
   get mtuBytes(): number {
     return this.topology.mtuBytes
+  }
+
+  /** The rate a queue pair from `src` to `dst` may send at: its lane's (one plane, NVLink), else all the NIC's ports (every plane-pinned lane has the same rate, so any channel of a pair gives its rate). */
+  lineRateOf(src: number, dst: number, channel: number): number {
+    return this.laneLineRateBps[this.laneOf(src, dst, channel)] ?? this.lineRateBps
   }
 
   /** The queue pair for (src, dst, channel), opened on first use with its own entropy. */
@@ -126,15 +138,19 @@ export class Fabric {
     let qp = this.qpByKey.get(key)
     if (qp === undefined) {
       const entropy = this.rng.derive(`qp/${key}`) | 0
-      const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(this.windowBytes, this.lineRateBps, this.cc.name), this.profile.nic.reorderWindowPackets)
+      const lane = this.laneOf(src, dst, channel)
+      const lineRateBps = this.lineRateOf(src, dst, channel)
+      const windowBytes = this.laneWindowBytes[lane] ?? this.windowBytes
+      const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(windowBytes, lineRateBps, this.cc.name), this.profile.nic.reorderWindowPackets)
+      q.lane = lane
       this.qps.push(q)
       this.qpByKey.set(key, q)
       const nic = this.nics[src]!
       const ctx: CcContext = {
-        lineRateBps: this.lineRateBps,
+        lineRateBps,
         baseRttPs: this.baseRttPs,
         mtuBytes: this.mtuBytes,
-        initialWindowBytes: this.windowBytes,
+        initialWindowBytes: windowBytes,
         hops: this.pathOf(src, dst).length - 1,
         rng: this.rng.stream(`cc/${key}`),
         nowPs: () => this.sched.nowPs,
@@ -205,7 +221,7 @@ export class Fabric {
     }
     for (const n of this.nics) {
       // Handed to the host port: sent, still held, or dropped there when the host's cable failed.
-      c.framesInjected += n.port.txPackets + n.port.heldPackets + n.port.drops
+      for (const p of n.ports) c.framesInjected += p.txPackets + p.heldPackets + p.drops
       c.framesReceived += n.framesReceived
       c.dataPacketsSent += n.dataPacketsSent
       c.retransmittedPackets += n.retransmittedPackets

@@ -1,5 +1,5 @@
 import { FieldReader } from '@aifab/core'
-import type { TopologyConfig } from './topology-config.ts'
+import { railGroupServers, railPlanes, type RailConfig, type TopologyConfig } from './topology-config.ts'
 
 /**
  * A fault on a cable (both directions of a link), at a time:
@@ -42,12 +42,14 @@ export function parseFaults(v: unknown, r: FieldReader): FaultEvent[] {
 
 /**
  * The canonical name of a cable (`host3-leaf0`, `leaf0-spine2`; in a fat tree
- * `host3-edge1`, `edge1-agg0`, `agg0-core2`), from either end's order or an
- * arrow (`spine2>leaf0`); null if the topology has no such cable.
+ * `host3-edge1`, `edge1-agg0`, `agg0-core2`; in a rail cluster `host3-rail3`,
+ * `rail3-spine0`, `host3-nvs0`), from either end's order or an arrow
+ * (`spine2>leaf0`); null if the topology has no such cable.
  */
 export function cableName(link: string, topo: TopologyConfig): string | null {
   const m = /^\s*([a-z]+)(\d+)\s*[-<>]\s*([a-z]+)(\d+)\s*$/.exec(link)
   if (!m) return null
+  if (topo.kind === 'rail') return railCable(topo, m[1]!, Number(m[2]), m[3]!, Number(m[4]))
   const order = topo.kind === 'leaf-spine' ? ['host', 'leaf', 'spine'] : ['host', 'edge', 'agg', 'core']
   const ends = [
     { kind: m[1]!, n: Number(m[2]) },
@@ -70,4 +72,22 @@ function fatTreeCable(k: number, lower: string, a: number, b: number): boolean {
   if (lower === 'host') return a < (k * k * k) / 4 && Math.floor(a / half) === b
   if (lower === 'edge') return a < perTier && b < perTier && Math.floor(a / half) === Math.floor(b / half)
   return a < perTier && b < half * half && Math.floor(b / half) === a % half
+}
+
+function railCable(t: RailConfig, k1: string, n1: number, k2: string, n2: number): string | null {
+  const order = ['host', 'nvs', 'rail', 'spine']
+  const [a, b] = [
+    { kind: k1, n: n1 },
+    { kind: k2, n: n2 },
+  ].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind)) as [{ kind: string; n: number }, { kind: string; n: number }]
+  const G = t.gpusPerServer
+  const U = railGroupServers(t)
+  const R = (t.servers / U) * G
+  const P = railPlanes(t)
+  const hosts = t.servers * G
+  let ok = false
+  if (a.kind === 'host' && b.kind === 'nvs') ok = t.nvlinkGbps !== undefined && a.n < hosts && Math.floor(a.n / G) === b.n
+  else if (a.kind === 'host' && b.kind === 'rail') ok = a.n < hosts && b.n < P * R && b.n % R === Math.floor(Math.floor(a.n / G) / U) * G + (a.n % G)
+  else if (a.kind === 'rail' && b.kind === 'spine') ok = a.n < P * R && b.n < P * t.spines && Math.floor(a.n / R) === Math.floor(b.n / t.spines)
+  return ok ? `${a.kind}${a.n}-${b.kind}${b.n}` : null
 }

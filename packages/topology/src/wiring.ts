@@ -7,7 +7,7 @@ import type { Fabric, PathHop, PortTier } from './fabric.ts'
 import { FaultInjector } from './fault-injector.ts'
 import type { FabricTiming } from './fabric-timing.ts'
 import { cableName } from './fault.ts'
-import type { TopologyConfig } from './topology-config.ts'
+import { nicLineRateBps, type TopologyConfig } from './topology-config.ts'
 
 /**
  * What every topology builder does the same way: ports and links (with ECN,
@@ -35,7 +35,7 @@ export class Wiring {
     this.nicConfig = {
       mode: nic.reliability,
       mtuBytes: topo.mtuBytes,
-      lineRateBps: timing.hops.hostUp.rateBps,
+      lineRateBps: nicLineRateBps(topo),
       windowBytes: f.windowBytes,
       ackEveryPackets: nic.ackEveryPackets,
       rtoPs: psFromUs(nic.rtoUs),
@@ -100,11 +100,16 @@ export class Wiring {
   /** Host h's NIC and its port toward `edge` (only ACKs and NAKs ever queue there: data is pulled). */
   nic(h: number, edge: Switch, edgeName: string, hop: PathHop): Nic {
     const nic = new Nic(h, this.f.sched, this.f.pool, this.nicConfig, this.f.qps)
-    nic.port = this.port(`host${h}>${edgeName}`, 'host-up', hop, Number.MAX_SAFE_INTEGER, edge, false)
-    nic.port.source = nic
-    this.cable(`host${h}-${edgeName}`, nic.port)
     this.f.nics.push(nic)
+    this.nicPort(nic, edge, edgeName, hop, 0, 'host-up')
     return nic
+  }
+
+  /** One more port of a NIC, toward switch `to`, draining NIC lane `lane`. */
+  nicPort(nic: Nic, to: Switch, toName: string, hop: PathHop, lane: number, tier: PortTier): void {
+    const p = this.port(`host${nic.host}>${toName}`, tier, hop, Number.MAX_SAFE_INTEGER, to, false)
+    nic.addPort(p, lane)
+    this.cable(`host${nic.host}-${toName}`, p)
   }
 
   /** After the shape is wired: buffers (and PFC), INT, trimming, routes, faults. */

@@ -29,6 +29,8 @@ export interface ReplayResult {
   /** Host of each rank. */
   hostOfRank: number[]
   completedOps: number
+  /** Bytes of messages the topology does not simulate (intra-server without NVLink), completed at once. */
+  skippedBytes: number
   /** Per-flow congestion-control time series, when sampling was asked for. */
   timeSeries: TimeSeries | null
   /** Simulated time when the run stopped (after the last ACK drained). */
@@ -80,6 +82,7 @@ class Replayer implements MessageListener, EventTarget {
   private readonly hostOfRank: number[]
   private readonly targetId: number
   private completed = 0
+  private skippedBytes = 0
 
   constructor(
     private readonly fabric: Fabric,
@@ -134,6 +137,7 @@ class Replayer implements MessageListener, EventTarget {
       opEndPs: this.endPs,
       hostOfRank: this.hostOfRank,
       completedOps: this.completed,
+      skippedBytes: this.skippedBytes,
       timeSeries: sampler?.result() ?? null,
       simEndPs: sched.nowPs,
       events: sched.executed,
@@ -165,6 +169,13 @@ class Replayer implements MessageListener, EventTarget {
       // No traffic: the rank is busy, then the op is done.
       this.stripesLeft[i] = 1
       this.fabric.sched.schedule(this.fabric.sched.nowPs + psFromNs(op.durationNs!), this.targetId, COMPUTE_DONE, i)
+      return
+    }
+    if (this.fabric.skips(src, dst)) {
+      // A path the topology does not simulate (intra-server without NVLink): done at once.
+      this.skippedBytes += op.bytes
+      this.stripesLeft[i] = 1
+      this.fabric.sched.schedule(this.fabric.sched.nowPs, this.targetId, COMPUTE_DONE, i)
       return
     }
     const k = this.fabric.profile.nic.qpsPerConnection
