@@ -20,7 +20,7 @@ import {
   type Placement,
   type Trace,
 } from '@aifab/workload'
-import { MAX_HOSTS, topologyShape } from '@aifab/topology'
+import { MAX_HOSTS, nicLineRateBps, topologyShape } from '@aifab/topology'
 import { loadTopology } from './load-config.ts'
 import { writeTraceFile } from './write-trace-file.ts'
 
@@ -163,14 +163,14 @@ function genBackgroundCommand(a: GenArgs): void {
   const hosts = topologyShape(topo).hosts
   if (a.ranks > hosts) throw new InputError('--ranks', '', `${a.ranks} ranks do not fit on ${a.topology} (${hosts} hosts)`)
   // Bound the file before generating it: expected flows from the mean size.
-  const expected = (a.ranks * a.load * topo.hostLinkGbps * 1e9 * a.durationUs * 1e-6) / 8 / cdfMeanBytes(cdf)
+  const expected = (a.ranks * a.load * nicLineRateBps(topo) * a.durationUs * 1e-6) / 8 / cdfMeanBytes(cdf)
   if (expected > MAX_GEN_OPS) throw new InputError('--duration-us', '', `about ${Math.round(expected)} flows expected; at most ${MAX_GEN_OPS}`)
   let trace: Trace
   try {
     trace = genBackground({
       ranks: a.ranks,
       load: a.load,
-      hostLinkBps: topo.hostLinkGbps * 1e9,
+      hostLinkBps: nicLineRateBps(topo),
       durationNs: a.durationUs * 1000,
       cdf,
       seed: a.seed,

@@ -195,7 +195,7 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
   }
   p.faults.forEach((f, i) => {
     if (cableName(f.link, t) === null) {
-      fail(`faults[${i}].link`, `no such link ${JSON.stringify(f.link)} on this topology; links look like host5-leaf0 or leaf0-spine3`)
+      fail(`faults[${i}].link`, `no such link ${JSON.stringify(f.link)} on this topology; links look like host5-leaf0 or leaf0-spine3 (fat tree: host5-edge2, edge2-agg1, agg1-core3; rail: host5-rail5, rail5-spine0, host5-nvs0)`)
     }
   })
   if (p.switch.buffer.model === 'static' && p.switch.pfc !== null && p.switch.pfc.xoffBytes + p.switch.pfc.headroomBytes > t.portBufferBytes) {

@@ -1,6 +1,6 @@
 export { Fabric, PORT_TIERS, type PortTier, type PathHop, type FabricCounters } from './fabric.ts'
 export { buildLeafSpine } from './leaf-spine.ts'
-export { parseTopology, topologyShape, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig, type FatTreeConfig, type RailConfig } from './topology-config.ts'
+export { parseTopology, topologyShape, nicLineRateBps, MAX_HOSTS, type TopologyConfig, type LeafSpineConfig, type FatTreeConfig, type RailConfig } from './topology-config.ts'
 export { buildFatTree } from './fat-tree.ts'
 export { buildRail } from './rail.ts'
 export { parseProfile, checkProfileFitsTopology, checkCcFitsProfile, type FabricProfile } from './fabric-profile.ts'
