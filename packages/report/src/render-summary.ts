@@ -73,7 +73,10 @@ export function renderSummary(reports: readonly Report[]): string {
   row('paths per queue pair mean / max', (r) => `${r.paths.meanPerQueuePair.toFixed(1)} / ${r.paths.maxPerQueuePair}`)
   row('packet-hops', (r) => String(s(r).packetHops))
   const model = first.model
-  if (model) row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}, ${fmtPct(model.efficiency)}`)
+  if (model) {
+    const high = model.completionTimeHighPs
+    row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}${high === undefined ? '' : ` .. ${fmtTime(high)}`}, ${fmtPct(model.efficiency)}`)
+  }
   lines.push(...table(head, rows))
   if (reports.length > 1) {
     lines.push('')
