@@ -29,9 +29,12 @@ describe('HPCC flow.txt', () => {
       return 'no error'
     }
     expect(err('2\n0 1 3 100 10 0\n')).toBe('flow.txt: line 2: the file announces 2 flows and ends after 1')
-    expect(err('1\n0 1 3 100 ten 0\n')).toBe('flow.txt: line 2: expected a size in bytes >= 1, got "ten"')
+    expect(err('1\n0 1 3 100 ten 0\n')).toBe('flow.txt: line 2: expected a size in bytes 1..1099511627776, got "ten"')
     expect(err('1\n0 1 3 100 10\n')).toBe('flow.txt: line 2: expected "src dst pg dport size start_seconds", got 5 fields')
     expect(err('x\n')).toBe('flow.txt: line 1: expected the number of flows, got "x"')
+    // The trace format's limits are checked while reading (the import has no second validation pass).
+    expect(err('1\n0 1 3 100 10 2000\n')).toBe('flow.txt: line 2: expected a start time in seconds 0..1000, got "2000"')
+    expect(err('1\n0 2000000 3 100 10 0\n')).toBe('flow.txt: line 2: expected a destination node (an integer 0..1048575), got "2000000"')
   })
 
   it('replays, and writes fct.txt lines with HPCC addresses, the FCT and the standalone FCT', () => {

@@ -43,7 +43,7 @@ describe('htsim .cm import', () => {
     expect(err('Nodes 4\n0->1 size 10\n')).toBe('bad.cm: line 2: a flow needs a start time or a trigger')
     expect(err('Nodes 4\n0->1 start 0 size 10 colour blue\n')).toMatch(/^bad\.cm: line 2: unknown connection attribute "colour"/)
     expect(err('Nodes 4\n0->1 trigger 5 size 10\n')).toBe('bad.cm: line 2: trigger 5 is never defined')
-    expect(err('Nodes 4\nConnections 2\n0->1 start 0 size 10\n')).toBe('bad.cm: line 4: Connections says 2, the file has 1')
+    expect(err('Nodes 4\nConnections 2\n0->1 start 0 size 10\n')).toBe('bad.cm: line 3: Connections says 2, the file has 1')
     expect(err('Nodes 4\n0->1 id 1 start 0 size 10 recv_done_trigger 1\n1->2 id 2 start 0 size 10 recv_done_trigger 1\n2->3 trigger 1 size 10\ntrigger id 1 oneshot\n')).toMatch(
       /^bad\.cm: line 5: trigger 1 \(oneshot\) has 2 activating flows/,
     )

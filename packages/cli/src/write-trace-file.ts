@@ -1,10 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { serializeTrace, type Trace } from '@aifab/workload'
+import { serializeTrace, traceJsonPieces, type Trace } from '@aifab/workload'
 
-/** Writes a trace (msgpack when the name ends in .msgpack, else JSON) and says so on stderr. */
+/**
+ * Writes a trace (msgpack when the name ends in .msgpack, else JSON, written
+ * piece by piece so a million ops never become one string) and says so on stderr.
+ */
 export function writeTraceFile(trace: Trace, output: string, note = ''): void {
   mkdirSync(dirname(output), { recursive: true })
-  writeFileSync(output, serializeTrace(trace, output.endsWith('.msgpack') ? 'msgpack' : 'json'))
+  if (output.endsWith('.msgpack')) {
+    writeFileSync(output, serializeTrace(trace, 'msgpack'))
+  } else {
+    const fd = openSync(output, 'w')
+    try {
+      for (const piece of traceJsonPieces(trace)) writeSync(fd, piece)
+    } finally {
+      closeSync(fd)
+    }
+  }
   process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} ranks${note})\n`)
 }

@@ -1,5 +1,6 @@
 import { InputError } from '@aifab/core'
 import type { Trace, TraceOp } from './trace.ts'
+import { textLines, type LineSource } from './line-source.ts'
 
 /**
  * Reads an htsim connection matrix (.cm) into a trace. Lines (tokens split on
@@ -18,7 +19,7 @@ import type { Trace, TraceOp } from './trace.ts'
  * missing ids (numbered after the largest given), and `Failures` lines, which
  * are counted and ignored (use aifab's faults instead).
  */
-export function importHtsimCm(text: string, source: string): { trace: Trace; ignoredFailures: number } {
+export function importHtsimCm(input: string | LineSource, source: string): { trace: Trace; ignoredFailures: number } {
   const fail = (line: number, what: string): never => {
     throw new InputError(source, `line ${line}`, what)
   }
@@ -29,11 +30,11 @@ export function importHtsimCm(text: string, source: string): { trace: Trace; ign
   const flows: Flow[] = []
   const triggers = new Map<number, { line: number; type: string; count: number }>()
   let failures = 0
-  const lines = text.split(/\r?\n/)
-  lines.forEach((raw, i) => {
-    const line = i + 1
+  const lines = typeof input === 'string' ? textLines(input) : input
+  for (let raw = lines.next(); raw !== null; raw = lines.next()) {
+    const line = lines.lineNo
     const tokens = raw.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean)
-    if (tokens.length === 0) return
+    if (tokens.length === 0) continue
     const num = (t: string | undefined, what: string, integer = true): number => {
       const v = Number(t)
       if (t === undefined || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) fail(line, `expected ${what} after ${tokens[tokens.indexOf(t!) - 1] ?? 'it'}, got ${JSON.stringify(t ?? '')}`)
@@ -82,10 +83,10 @@ export function importHtsimCm(text: string, source: string): { trace: Trace; ign
     } else {
       fail(line, `unknown line starting ${JSON.stringify(head)}; expected Nodes, Connections, Triggers, Failures, SRC->DST, trigger or failure`)
     }
-  })
+  }
   if (nodes < 2) fail(1, 'expected a "Nodes N" header with N >= 2')
-  if (declaredConns >= 0 && declaredConns !== flows.length) fail(lines.length, `Connections says ${declaredConns}, the file has ${flows.length}`)
-  if (declaredTriggers >= 0 && declaredTriggers !== triggers.size) fail(lines.length, `Triggers says ${declaredTriggers}, the file has ${triggers.size}`)
+  if (declaredConns >= 0 && declaredConns !== flows.length) fail(lines.lineNo, `Connections says ${declaredConns}, the file has ${flows.length}`)
+  if (declaredTriggers >= 0 && declaredTriggers !== triggers.size) fail(lines.lineNo, `Triggers says ${declaredTriggers}, the file has ${triggers.size}`)
 
   // Ids: the given ones (unique), then the rest numbered after the largest.
   const seen = new Map<number, number>()

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { FieldReader, InputError } from '@aifab/core'
 import { unpack } from 'msgpackr'
-import { COLLECTIVE_KINDS, MAX_CHANNEL, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
+import { COLLECTIVE_KINDS, MAX_CHANNEL, MAX_OP_BYTES, MAX_RANKS, MAX_START_NS, NO_DEPS, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
 import { importHtsimCm } from './import-htsim-cm.ts'
 import { importHpccFlows } from './import-hpcc-flows.ts'
+import { FileLines } from './line-source.ts'
+import { OpIndex, opGraph } from './op-graph.ts'
+import { streamTraceJson } from './stream-trace-json.ts'
 
-/** 1 TiB: a message's packets must number well under 2^31 (PSNs are 32-bit). */
-export const MAX_OP_BYTES = 2 ** 40
-/** 1000 s: picosecond time stays exact (below 2^53 ps, about 2.5 hours) with room to run. */
-const MAX_START_NS = 1e12
 
-const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'jobs', 'ops'] as const
+export const TOP_FIELDS = ['format', 'version', 'name', 'description', 'ranks', 'collective', 'placement', 'jobs', 'ops'] as const
 const OP_FIELDS = ['id', 'src', 'dst', 'bytes', 'deps', 'startNs', 'channel', 'job'] as const
 const COMPUTE_FIELDS = ['id', 'kind', 'rank', 'durationNs', 'deps', 'startNs', 'job'] as const
 const JOB_FIELDS = ['name', 'ranks', 'collective'] as const
@@ -21,18 +20,37 @@ const COLLECTIVE_FIELDS = ['kind', 'bytes', 'algorithm', 'channels', 'chunkBytes
  * matrix, `.txt` as an HPCC / SimAI flow file (flow.txt), anything else as JSON; validates it.
  */
 export function loadTrace(path: string): Trace {
+  const cannot = (e: unknown) => new InputError(path, '', `cannot read trace: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  // Flow files are read line by line; the HPCC reader checks every limit itself.
+  if (path.endsWith('.cm') || path.endsWith('.txt')) {
+    let lines: FileLines
+    try {
+      lines = new FileLines(path)
+    } catch (e) {
+      throw cannot(e)
+    }
+    if (path.endsWith('.txt')) return importHpccFlows(lines, path)
+    return parseTrace(importHtsimCm(lines, path).trace, path)
+  }
+  if (!path.endsWith('.msgpack')) {
+    // JSON as aifab writes it is read one op at a time; anything else is parsed whole.
+    let streamed: Trace | null
+    try {
+      streamed = streamTraceJson(path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e
+      throw cannot(e)
+    }
+    if (streamed !== null) return streamed
+  }
   let raw: Buffer
   try {
     raw = readFileSync(path)
   } catch (e) {
-    throw new InputError(path, '', `cannot read trace: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    throw cannot(e)
   }
   let json: unknown
-  if (path.endsWith('.cm')) {
-    json = importHtsimCm(raw.toString('utf8'), path).trace
-  } else if (path.endsWith('.txt')) {
-    json = importHpccFlows(raw.toString('utf8'), path)
-  } else if (path.endsWith('.msgpack')) {
+  if (path.endsWith('.msgpack')) {
     try {
       json = unpack(raw)
     } catch (e) {
@@ -52,8 +70,18 @@ export function loadTrace(path: string): Trace {
 export function parseTrace(json: unknown, source: string): Trace {
   const r = new FieldReader(source)
   const o = r.versionedObject(json, 'aifab.trace', 1, TOP_FIELDS)
+  return parseTraceParts(r, o, Array.isArray(o.ops) ? o.ops : null)
+}
+
+/**
+ * parseTrace on a trace whose ops come one at a time (`ops`; null if the
+ * trace has no ops array): the head's fields in `o`, each op validated and
+ * converted as it comes, so a streamed trace never exists twice in memory.
+ */
+export function parseTraceParts(r: FieldReader, o: Record<string, unknown>, ops: Iterable<unknown> | null): Trace {
+  const source = r.source
   const name = r.string(o, 'name', true) ?? source
-  const ranks = r.number(o, 'ranks', { integer: true, min: 2, max: 1 << 20 })
+  const ranks = r.number(o, 'ranks', { integer: true, min: 2, max: MAX_RANKS })
   const trace: Trace = { format: 'aifab.trace', version: 1, name, ranks, ops: [] }
 
   if (o.collective !== undefined) trace.collective = readCollective(r.at('collective'), o.collective)
@@ -91,12 +119,14 @@ export function parseTrace(json: unknown, source: string): Trace {
   }
 
   const ro = r.at('ops')
-  if (!Array.isArray(o.ops) || o.ops.length === 0) ro.fail('expected a non-empty array of ops')
-  const ids = new Map<number, number>()
-  const ops = o.ops as unknown[]
-  for (let i = 0; i < ops.length; i++) {
+  if (ops === null) ro.fail('expected a non-empty array of ops')
+  // Ids equal to positions (the usual case) need no table; the first that is not starts one.
+  let ids: Map<number, number> | null = null
+  let i = -1
+  for (const raw of ops!) {
+    i++
     const ri = ro.at(i)
-    const op = ri.object(ops[i])
+    const op = ri.object(raw)
     const compute = op.kind !== undefined
     if (compute) {
       ri.oneOf(op, 'kind', ['compute'] as const)
@@ -105,8 +135,14 @@ export function parseTrace(json: unknown, source: string): Trace {
       ri.onlyKeys(op, OP_FIELDS)
     }
     const id = ri.number(op, 'id', { integer: true, min: 0 })
-    if (ids.has(id)) ri.fail(`duplicate op id ${id} (also ops[${ids.get(id)}])`, 'id')
-    ids.set(id, i)
+    if (ids === null && id !== i) {
+      ids = new Map()
+      for (let k = 0; k < i; k++) ids.set(k, k)
+    }
+    if (ids !== null) {
+      if (ids.has(id)) ri.fail(`duplicate op id ${id} (also ops[${ids.get(id)}])`, 'id')
+      ids.set(id, i)
+    }
     const rankRange = `rank out of range 0..${ranks - 1}`
     const rank = (key: 'src' | 'dst' | 'rank'): number => {
       const v = op[key]
@@ -124,7 +160,8 @@ export function parseTrace(json: unknown, source: string): Trace {
       t = { id, src, dst, bytes: ri.number(op, 'bytes', { integer: true, min: 1, max: MAX_OP_BYTES }), deps: [] }
     }
     if (!Array.isArray(op.deps) && op.deps !== undefined) ri.fail('expected an array of op ids', 'deps')
-    t.deps = ((op.deps as unknown[] | undefined) ?? []).map((d, k): number => {
+    const deps = op.deps as unknown[] | undefined
+    t.deps = deps === undefined || deps.length === 0 ? NO_DEPS : deps.map((d, k): number => {
       if (typeof d !== 'number' || !Number.isInteger(d)) return ri.at('deps').fail(`expected an op id, got ${JSON.stringify(d)}`, k)
       return d
     })
@@ -136,13 +173,15 @@ export function parseTrace(json: unknown, source: string): Trace {
     else if (op.job !== undefined) ri.fail('ops name a job only when the trace has a "jobs" list', 'job')
     trace.ops.push(t)
   }
+  if (trace.ops.length === 0) ro.fail('expected a non-empty array of ops')
+  const index = OpIndex.of(trace.ops)
   trace.ops.forEach((op, i) =>
     op.deps.forEach((d, k) => {
-      if (!ids.has(d)) ro.at(i).at('deps').fail(`no op has id ${d}`, k)
+      if (index.at(d) < 0) ro.at(i).at('deps').fail(`no op has id ${d}`, k)
       if (d === op.id) ro.at(i).at('deps').fail('an op cannot depend on itself', k)
     }),
   )
-  checkAcyclic(trace, ids, ro)
+  checkAcyclic(trace, index, ro)
   return trace
 }
 
@@ -158,23 +197,19 @@ function readCollective(rc: FieldReader, raw: unknown): CollectiveInfo {
 }
 
 /** Kahn's algorithm: a dependency cycle would leave ops that can never start. */
-function checkAcyclic(trace: Trace, index: Map<number, number>, ro: FieldReader): void {
+function checkAcyclic(trace: Trace, index: OpIndex, ro: FieldReader): void {
   const n = trace.ops.length
+  const { first, dependents } = opGraph(trace.ops, index)
   const indeg = new Int32Array(n)
-  const out: number[][] = Array.from({ length: n }, () => [])
-  trace.ops.forEach((op, i) => {
-    for (const d of op.deps) {
-      out[index.get(d)!]!.push(i)
-      indeg[i]!++
-    }
-  })
-  const queue: number[] = []
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) queue.push(i)
+  for (let i = 0; i < n; i++) indeg[i] = trace.ops[i]!.deps.length
+  const stack = new Int32Array(n)
+  let top = 0
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) stack[top++] = i
   let seen = 0
-  while (queue.length > 0) {
-    const i = queue.pop()!
+  while (top > 0) {
+    const i = stack[--top]!
     seen++
-    for (const j of out[i]!) if (--indeg[j]! === 0) queue.push(j)
+    for (let k = first[i]!; k < first[i + 1]!; k++) if (--indeg[dependents[k]!]! === 0) stack[top++] = dependents[k]!
   }
   if (seen < n) {
     const stuck = indeg.findIndex((d) => d > 0)

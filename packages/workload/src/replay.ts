@@ -3,6 +3,7 @@ import { CcError, type MessageListener } from '@aifab/nic'
 import type { Fabric } from '@aifab/topology'
 import type { Trace } from './trace.ts'
 import { FlowSampler, type TimeSeries } from './flow-sampler.ts'
+import { OpIndex, opGraph, type OpGraph } from './op-graph.ts'
 
 const START_OP = 0
 const COMPUTE_DONE = 1
@@ -78,7 +79,7 @@ class Replayer implements MessageListener, EventTarget {
   private readonly endPs: Float64Array
   private readonly waitingOn: Int32Array
   private readonly stripesLeft: Int32Array
-  private readonly dependents: number[][]
+  private readonly graph: OpGraph
   private readonly hostOfRank: number[]
   private readonly targetId: number
   private completed = 0
@@ -95,14 +96,9 @@ class Replayer implements MessageListener, EventTarget {
     this.endPs = new Float64Array(this.n).fill(-1)
     this.waitingOn = new Int32Array(this.n)
     this.stripesLeft = new Int32Array(this.n)
-    this.dependents = Array.from({ length: this.n }, () => [])
     checkPsnSpace(trace, this.hostOfRank, fabric.mtuBytes, source)
-    const index = new Map<number, number>()
-    trace.ops.forEach((op, i) => index.set(op.id, i))
-    trace.ops.forEach((op, i) => {
-      this.waitingOn[i] = op.deps.length
-      for (const d of op.deps) this.dependents[index.get(d)!]!.push(i)
-    })
+    this.graph = opGraph(trace.ops, OpIndex.of(trace.ops))
+    trace.ops.forEach((op, i) => (this.waitingOn[i] = op.deps.length))
     this.targetId = fabric.sched.register(this)
     for (const nic of fabric.nics) nic.listener = this
   }
@@ -192,6 +188,7 @@ class Replayer implements MessageListener, EventTarget {
     if (--this.stripesLeft[i]! > 0) return
     this.endPs[i] = this.fabric.sched.nowPs
     this.completed++
-    for (const j of this.dependents[i]!) if (--this.waitingOn[j]! === 0) this.release(j)
+    const { first, dependents } = this.graph
+    for (let k = first[i]!; k < first[i + 1]!; k++) if (--this.waitingOn[dependents[k]!]! === 0) this.release(dependents[k]!)
   }
 }

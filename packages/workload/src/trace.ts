@@ -1,5 +1,13 @@
 /** The largest channel index a trace may use (queue pairs per rank pair). */
 export const MAX_CHANNEL = 65535
+/** Ranks a trace may have. */
+export const MAX_RANKS = 1 << 20
+/** 1 TiB: a message's packets must number well under 2^31 (PSNs are 32-bit). */
+export const MAX_OP_BYTES = 2 ** 40
+/** 1000 s: picosecond time stays exact (below 2^53 ps, about 2.5 hours) with room to run. */
+export const MAX_START_NS = 1e12
+/** The deps of every op that has none: one shared array, frozen so that no one can add to all of them at once. */
+export const NO_DEPS = Object.freeze([]) as unknown as number[]
 
 /** Collective kinds whose bus-bandwidth factor is known (nccl-tests definitions). */
 export const COLLECTIVE_KINDS = ['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast', 'reduce'] as const
