@@ -125,6 +125,18 @@ describe('aifab CLI', () => {
     expect(b.stderr).toMatch(/bad\.cm: line 2: expected size > 0 bytes/)
   })
 
+  it('mixes traces into jobs, as aifab mix or aifab gen mix, and replays the mix', () => {
+    const bg = join(dir, 'bg-mix.json')
+    expect(aifab('gen', 'background', '--ranks', '8', '--load', '0.2', '--duration-us', '50', '--topology', topo, '-o', bg).code).toBe(0)
+    const [a, b] = [join(dir, 'mix-a.json'), join(dir, 'mix-b.json')]
+    expect(aifab('mix', trace, bg, '-o', a).code).toBe(0)
+    expect(aifab('gen', 'mix', '--traces', `${trace},${bg}`, '-o', b).code).toBe(0)
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'))
+    const rep = JSON.parse(aifab('replay', a, '--topology', topo, '--profile', aie, '--json').stdout)
+    expect(rep.jobs.map((j: { name: string }) => j.name)).toHaveLength(2)
+    expect(rep.conservation.ok).toBe(true)
+  })
+
   it('generates background traffic at a load and replays it', () => {
     const bg = join(dir, 'bg.json')
     expect(aifab('gen', 'background', '--ranks', '8', '--load', '0.3', '--duration-us', '100', '--cdf', 'hadoop', '--topology', topo, '-o', bg).code).toBe(0)
@@ -216,6 +228,10 @@ describe('aifab CLI', () => {
     })
     it('a flag given twice', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--profile', aie), /--profile: given 2 times; expected one value/)
+    })
+    it('a generator without what it needs', () => {
+      oneLine(aifab('gen', 'mix', '-o', join(dir, 'm.json')), /--traces: expected the trace files to mix/)
+      oneLine(aifab('gen', 'alltoall', '--bytes', '1MiB', '-o', join(dir, 'm.json')), /--ranks: expected the number of ranks/)
     })
     it('a generator asked for more than fits', () => {
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '20000', '--bytes', '1GiB', '-o', join(dir, 'huge.json')), /--ranks: expected at most 16384 ranks/)

@@ -140,9 +140,10 @@ export async function main(args: string[]): Promise<number> {
         'generate a trace',
         (y) =>
           y
-            .positional('kind', { choices: GEN_KINDS, describe: 'what to generate' })
+            .positional('kind', { choices: [...GEN_KINDS, 'mix'] as const, describe: 'what to generate (mix: several traces as jobs on one fabric, as aifab mix)' })
             .option('algorithm', { choices: ALLREDUCE_ALGORITHMS, default: 'ring' as const, describe: 'allreduce: ring or halving-doubling (power-of-two ranks)' })
-            .option('ranks', { type: 'number', demandOption: true })
+            .option('ranks', { type: 'number', describe: 'ranks (every kind but mix)' })
+            .option('traces', { type: 'string', describe: 'mix: the trace files to put on one fabric as jobs, comma-separated' })
             .option('bytes', { type: 'string', describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
             .option('load', { type: 'number', describe: 'background: offered load per rank, a fraction of the host link rate (needs --topology)' })
             .option('duration-us', { type: 'number', describe: 'background: how long flows keep arriving, microseconds' })
@@ -157,6 +158,12 @@ export async function main(args: string[]): Promise<number> {
             .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
         (argv) => {
           rejectRepeats(argv as Argv)
+          if (argv.kind === 'mix') {
+            if (argv.traces === undefined) throw new InputError('--traces', '', 'expected the trace files to mix, comma-separated')
+            mixCommand(argv.traces.split(','), argv.output)
+            return
+          }
+          if (argv.ranks === undefined) throw new InputError('--ranks', '', 'expected the number of ranks')
           for (const k of ['ranks', 'channels', 'seed'] as const) {
             const v = argv[k] as number
             if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) throw new InputError(`--${k}`, '', `expected a positive integer, got ${v}`)
