@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { buildFabric, parseProfile, parseTopology, type Fabric, type FabricProfile, type LeafSpineConfig, type TopologyConfig } from '@aifab/topology'
 import { replay, type Trace } from '@aifab/workload'
-import { buildReport, type Report } from '@aifab/report'
+import { buildReport, checkInvariants, type Report } from '@aifab/report'
 
 const root = new URL('../../', import.meta.url)
 
@@ -35,5 +35,8 @@ export function simulate(trace: Trace, topo: TopologyConfig, prof: FabricProfile
   const fabric = buildFabric(topo, prof, seed)
   const result = replay(fabric, trace, 'test')
   const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })
+  // Every scenario run is held to the invariants the CLI checks.
+  const v = checkInvariants(report, fabric, trace, result)
+  if (v !== null) throw new Error(`invariant violated: ${v.invariant}: ${v.element}: ${v.detail}`)
   return { report, fabric }
 }

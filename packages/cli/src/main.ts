@@ -20,6 +20,7 @@ const RUN_OPTIONS = {
   format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
+  check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
   'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
@@ -86,6 +87,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     seed,
     json: argv.json as boolean,
     quiet: argv.quiet as boolean,
+    check: argv.check as boolean,
     formats: String(argv.format).split(',').map((s) => s.trim()) as OutputFormat[],
     overrides,
   }

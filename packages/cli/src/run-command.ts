@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { fmtTime, renderHpccFct, renderSummary, speedupOf, type Report } from '@aifab/report'
+import { fmtTime, renderHpccFct, renderSummary, speedupOf, type Report, type Violation } from '@aifab/report'
 import { psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
@@ -22,6 +22,8 @@ export interface RunArgs {
   maxSimTimeUs?: number
   maxEvents?: number
   sampleUs?: number
+  /** Check invariants after each run (--no-check turns it off). */
+  check: boolean
   /** Files to write into `out`: json (reports), md (summary), hpcc-fct (HPCC's fct.txt). */
   formats: readonly OutputFormat[]
   overrides: ProfileOverrides
@@ -52,9 +54,11 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : {}),
   }
   const reports: Report[] = []
+  const violations: (Violation | null)[] = []
   for (const [i, profile] of profiles.entries()) {
     if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
-    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed: a.seed, limits })
+    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed: a.seed, limits, check: a.check })
+    violations.push(run.violation)
     const s = run.report.summary
     if (!a.quiet) {
       process.stderr.write(
@@ -91,12 +95,10 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     process.stderr.write(`aifab: ${ccBroken.profile.name}: run stopped: ${ccBroken.error}; the partial report is written\n`)
     return EXIT.internal
   }
-  const broken = reports.find((r) => !r.conservation.ok)
-  if (broken) {
-    const c = broken.conservation
-    process.stderr.write(
-      `aifab: invariant violated: packet conservation (${broken.profile.name}): injected ${c.framesInjected}, received ${c.framesReceived}, dropped ${c.drops}, in network ${c.inNetwork}, allocated ${c.packetsLive}\n`,
-    )
+  const broken = violations.findIndex((v) => v !== null)
+  if (broken >= 0) {
+    const v = violations[broken]!
+    process.stderr.write(`aifab: invariant violated (${reports[broken]!.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is written\n`)
     return EXIT.internal
   }
   const stopped = reports.find((r) => r.outcome !== 'complete')

@@ -1,7 +1,7 @@
 import { buildFabric, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import type { CcDefinition } from '@aifab/nic'
 import { replay, type ReplayLimits, type Trace } from '@aifab/workload'
-import { buildReport, type Report } from '@aifab/report'
+import { buildReport, checkInvariants, type Report, type Violation } from '@aifab/report'
 
 export interface Scenario {
   trace: Trace
@@ -15,19 +15,24 @@ export interface Scenario {
   cc?: CcDefinition
   seed: number
   limits?: ReplayLimits
+  /** Check the run's invariants (default true; off only for speed work). */
+  check?: boolean
 }
 
 export interface ScenarioRun {
   report: Report
   wallSeconds: number
+  /** The first broken invariant, or null (also null when not checked). */
+  violation: Violation | null
 }
 
-/** Builds the fabric, replays the trace on it and returns the run's report. */
+/** Builds the fabric, replays the trace on it and returns the run's report and the first broken invariant. */
 export function runScenario(s: Scenario): ScenarioRun {
   const t0 = performance.now()
   const fabric = buildFabric(s.topology, s.profile, s.seed, s.cc)
   const result = replay(fabric, s.trace, s.traceFile, s.limits)
   const traceBytes = s.traceBytes ?? new TextEncoder().encode(JSON.stringify(s.trace))
   const report = buildReport({ trace: s.trace, traceFile: s.traceFile, traceBytes, fabric, result })
-  return { report, wallSeconds: (performance.now() - t0) / 1000 }
+  const violation = s.check === false ? null : checkInvariants(report, fabric, s.trace, result)
+  return { report, wallSeconds: (performance.now() - t0) / 1000, violation }
 }

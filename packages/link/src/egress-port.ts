@@ -90,6 +90,8 @@ export class EgressPort implements PacketSink, EventTarget {
   private txStartPs = 0
   /** The rate the frame in service is being sent at (a fault may change cfg.rateBps meanwhile). */
   txRateBps = 0
+  /** The highest rate the port ever had (faults change cfg.rateBps): no run may see it send faster. */
+  peakRateBps: number
   readonly targetId: number
 
   constructor(
@@ -99,6 +101,7 @@ export class EgressPort implements PacketSink, EventTarget {
     readonly link: Link,
   ) {
     this.targetId = sched.register(this)
+    this.peakRateBps = cfg.rateBps
     link.from = this
   }
 

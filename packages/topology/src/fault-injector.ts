@@ -93,7 +93,10 @@ export class FaultInjector implements EventTarget {
         this.fabric.sched.schedule(now + this.detectionDelayPs, this.targetId, DETECT, i)
       }
     } else if (event.kind === 'rate') {
-      for (const port of ports) port.cfg.rateBps = event.rateGbps * 1e9
+      for (const port of ports) {
+        port.cfg.rateBps = event.rateGbps * 1e9
+        port.peakRateBps = Math.max(port.peakRateBps, port.cfg.rateBps)
+      }
     } else {
       state.loss = i
       for (const port of ports) {
