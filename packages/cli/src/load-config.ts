@@ -135,12 +135,15 @@ function offOrNumbers(flag: string, v: string, keys: readonly string[]): unknown
   return Object.fromEntries(keys.map((k, i) => [k, parts[i]]))
 }
 
-/** `--fault down:LINK:AT_US[:UNTIL_US]`, `rate:LINK:AT_US:GBPS` or `loss:LINK:AT_US:PROBABILITY`. */
+/** `--fault down:LINK:AT_US[:UNTIL_US]`, `rate:LINK:AT_US:GBPS` or `loss:LINK:AT_US:PROBABILITY[:TOWARDS]`. */
 function parseFaultFlag(v: string): unknown {
   const [kind, link, at, x, ...rest] = v.split(':')
   const num = (s: string | undefined) => (s === undefined || s === '' ? NaN : Number(s))
   const bad = () => {
-    throw new InputError('--fault', '', `expected down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS or loss:LINK:AT_US:PROBABILITY, got ${JSON.stringify(v)}`)
+    throw new InputError('--fault', '', `expected down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS or loss:LINK:AT_US:PROBABILITY[:TOWARDS], got ${JSON.stringify(v)}`)
+  }
+  if (kind === 'loss' && rest.length === 1 && rest[0] !== '' && Number.isFinite(num(at)) && Number.isFinite(num(x))) {
+    return { kind, link, atUs: num(at), lossRate: num(x), towards: rest[0] }
   }
   if (!link || rest.length > 0 || !Number.isFinite(num(at))) bad()
   if (kind === 'down') return x === undefined ? { kind, link, atUs: num(at) } : Number.isFinite(num(x)) ? { kind, link, atUs: num(at), untilUs: num(x) } : bad()

@@ -37,7 +37,7 @@ const RUN_OPTIONS = {
   'cc-param': { type: 'string', array: true, describe: 'a congestion-control parameter, NAME=VALUE (repeatable)' },
   buffer: { type: 'string', describe: 'override switch.buffer: "static" or "shared:ALPHA[:RESERVE_BYTES]"' },
   'failover-delay-us': { type: 'number', describe: 'override switch.failoverDelayUs' },
-  fault: { type: 'string', array: true, describe: 'add a fault (repeatable): down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS, loss:LINK:AT_US:PROBABILITY; LINK like leaf0-spine3' },
+  fault: { type: 'string', array: true, describe: 'add a fault (repeatable): down:LINK:AT_US[:UNTIL_US], rate:LINK:AT_US:GBPS, loss:LINK:AT_US:PROBABILITY[:TOWARDS] (TOWARDS: the end whose incoming frames lose, e.g. host1); LINK like leaf0-spine3' },
   trim: { type: 'string', choices: ['true', 'false'], describe: 'override switch.trimming' },
   int: { type: 'string', describe: 'override switch.int: "off" or BYTES_PER_RECORD,MAX_HOPS' },
   pfc: { type: 'string', describe: 'override switch.pfc: "off" or XOFF_BYTES,XON_BYTES,HEADROOM_BYTES' },

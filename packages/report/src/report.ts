@@ -179,7 +179,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       startPs,
       endPs,
       fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,
-      idealFctPs: idealFct(fabric, result.hostOfRank[op.src]!, result.hostOfRank[op.dst]!, op.bytes),
+      idealFctPs: fabric.idealFctPs(result.hostOfRank[op.src]!, result.hostOfRank[op.dst]!, op.bytes),
     })
   })
   const complete = result.outcome === 'complete'
@@ -298,12 +298,6 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
   }
 }
 
-function idealFct(fabric: Fabric, src: number, dst: number, bytes: number): number {
-  const mtu = fabric.mtuBytes
-  const packets = Math.ceil(bytes / mtu)
-  const wire = bytes + dataWireBytes(0, true) + (packets - 1) * dataWireBytes(0, false)
-  return Math.round(fabric.alphaPs(src, dst) + (wire * 8e12) / fabric.lineRateOf(src, dst, 0))
-}
 
 function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: number): { id: number; reason: string }[] {
   const why =

@@ -194,8 +194,12 @@ export function checkProfileFitsTopology(p: FabricProfile, t: TopologyConfig, pr
     fail('switch.ecn.kmaxBytes', `expected at most half the port buffer (${t.portBufferBytes / 2} bytes) so ECN marks before drop-tail acts, got ${p.switch.ecn.kmaxBytes}`)
   }
   p.faults.forEach((f, i) => {
-    if (cableName(f.link, t) === null) {
+    const cable = cableName(f.link, t)
+    if (cable === null) {
       fail(`faults[${i}].link`, `no such link ${JSON.stringify(f.link)} on this topology; links look like host5-leaf0 or leaf0-spine3 (fat tree: host5-edge2, edge2-agg1, agg1-core3; rail: host5-rail5, rail5-spine0, host5-nvs0)`)
+    }
+    if (f.kind === 'loss' && f.towards !== undefined && !cable!.split('-').includes(f.towards)) {
+      fail(`faults[${i}].towards`, `expected one end of ${cable} (${cable!.split('-').join(' or ')}), got ${JSON.stringify(f.towards)}`)
     }
   })
   if (p.switch.buffer.model === 'static' && p.switch.pfc !== null && p.switch.pfc.xoffBytes + p.switch.pfc.headroomBytes > t.portBufferBytes) {

@@ -186,6 +186,21 @@ export class Fabric {
     return oneWayPs(path, frame) - serializationPs(frame, path[0]!.rateBps)
   }
 
+  /**
+   * A message of `bytes` alone on the idle fabric, from posting to its last
+   * byte placed: all its wire bytes through the first hop at the queue pair's
+   * rate, then its last packet (RETH included if it is also the first) through
+   * the rest of the path.
+   */
+  idealFctPs(src: number, dst: number, bytes: number): number {
+    const mtu = this.mtuBytes
+    const packets = Math.max(1, Math.ceil(bytes / mtu))
+    const wire = bytes + dataWireBytes(0, true) + (packets - 1) * dataWireBytes(0, false)
+    const last = dataWireBytes(bytes - (packets - 1) * mtu, packets === 1)
+    const path = this.pathOf(src, dst)
+    return Math.round((wire * 8e12) / this.lineRateOf(src, dst, 0) + oneWayPs(path, last) - serializationPs(last, path[0]!.rateBps))
+  }
+
   counters(): FabricCounters {
     const c: FabricCounters = {
       framesInjected: 0,

@@ -100,6 +100,8 @@ export class FaultInjector implements EventTarget {
     } else {
       state.loss = i
       for (const port of ports) {
+        // A port is named `from>to`: with `towards`, only the direction into that end loses.
+        if (event.towards !== undefined && !port.name.endsWith(`>${event.towards}`)) continue
         port.link.lossRate = event.lossRate
         port.link.lossRng = this.fabric.rng.stream(`fault/${i}/${port.name}/loss`)
       }

@@ -6,12 +6,14 @@ import { railGroupServers, railPlanes, type RailConfig, type TopologyConfig } fr
  * - `down` from atUs until untilUs (or the end): frames on the wire and in the
  *   ports' queues are lost; routing drops the cable after the detection delay.
  * - `rate`: from atUs the cable runs at rateGbps (a degraded link).
- * - `loss`: from atUs each frame is lost with probability lossRate (its own seeded stream).
+ * - `loss`: from atUs each frame is lost with probability lossRate (its own seeded
+ *   stream per direction); with `towards` (one end of the cable, e.g. `host1`)
+ *   only frames heading to that end, e.g. data but not its ACKs.
  */
 export type FaultEvent =
   | { kind: 'down'; link: string; atUs: number; untilUs?: number }
   | { kind: 'rate'; link: string; atUs: number; rateGbps: number }
-  | { kind: 'loss'; link: string; atUs: number; lossRate: number }
+  | { kind: 'loss'; link: string; atUs: number; lossRate: number; towards?: string }
 
 export const FAULT_KINDS = ['down', 'rate', 'loss'] as const
 
@@ -34,8 +36,10 @@ export function parseFaults(v: unknown, r: FieldReader): FaultEvent[] {
         ri.onlyKeys(o, ['kind', 'link', 'atUs', 'rateGbps'])
         return { kind, link, atUs, rateGbps: ri.number(o, 'rateGbps', { min: 0.001, max: 1e5 }) }
       case 'loss':
-        ri.onlyKeys(o, ['kind', 'link', 'atUs', 'lossRate'])
-        return { kind, link, atUs, lossRate: ri.number(o, 'lossRate', { min: 0, max: 1 }) }
+        ri.onlyKeys(o, ['kind', 'link', 'atUs', 'lossRate', 'towards'])
+        const lossRate = ri.number(o, 'lossRate', { min: 0, max: 1 })
+        const towards = ri.string(o, 'towards', true)
+        return towards === undefined ? { kind, link, atUs, lossRate } : { kind, link, atUs, lossRate, towards }
     }
   })
 }
