@@ -10,7 +10,8 @@ export class InputError extends Error {
     readonly path: string,
     readonly expected: string,
   ) {
-    super(path ? `${source}: ${path}: ${expected}` : `${source}: ${expected}`)
+    // One line whatever the parts hold (a JSON parser's message may quote a line break of the input).
+    super((path ? `${source}: ${path}: ${expected}` : `${source}: ${expected}`).replace(/\s*[\r\n]+\s*/g, ' '))
     this.name = 'InputError'
   }
 }
