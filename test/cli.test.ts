@@ -137,6 +137,16 @@ describe('aifab CLI', () => {
     expect(rep.conservation.ok).toBe(true)
   })
 
+  it('an unknown field is read with a warning naming it, before the run', () => {
+    const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))
+    p.switch.loadBalacing = 'spray'
+    const f = join(dir, 'typo.json')
+    writeFileSync(f, JSON.stringify(p))
+    const r = aifab('replay', trace, '--topology', topo, '--profile', f)
+    expect(r.code).toBe(0)
+    expect(r.stderr.split('\n')[0]).toMatch(/^aifab: warning: .*typo\.json: switch\.loadBalacing: unknown field, ignored; expected one of: loadBalancing,/)
+  })
+
   it('generates background traffic at a load and replays it', () => {
     const bg = join(dir, 'bg.json')
     expect(aifab('gen', 'background', '--ranks', '8', '--load', '0.3', '--duration-us', '100', '--cdf', 'hadoop', '--topology', topo, '-o', bg).code).toBe(0)

@@ -1,4 +1,4 @@
-import { InputError } from '@aifab/core'
+import { InputError, inputWarnings } from '@aifab/core'
 import { PLACEMENTS } from '@aifab/workload'
 import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS } from '@aifab/switch'
 import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
@@ -7,7 +7,7 @@ import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
 import { mixCommand } from './mix-command.ts'
 import { importCommand } from './import-command.ts'
-import { EXIT, OUTPUT_FORMATS, runCommand, type OutputFormat, type RunArgs } from './run-command.ts'
+import { EXIT, OUTPUT_FORMATS, printInputWarnings, runCommand, type OutputFormat, type RunArgs } from './run-command.ts'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
@@ -217,7 +217,10 @@ export async function main(args: string[]): Promise<number> {
         throw new UsageError(msg)
       })
       .parseAsync()
+    printInputWarnings()
   } catch (e) {
+    // A refused input gets its one error line; warnings about it wait for an input that runs.
+    inputWarnings.take()
     if (e instanceof InputError) {
       process.stderr.write(`aifab: ${e.message}\n`)
       return EXIT.badInput

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fmtTime, renderHpccFct, renderSummary, speedupOf, type Report, type Violation } from '@aifab/report'
-import { psFromUs } from '@aifab/core'
+import { inputWarnings, psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
@@ -35,6 +35,11 @@ export const EXIT = { ok: 0, internal: 1, badInput: 2, incomplete: 3 } as const
 export const OUTPUT_FORMATS = ['json', 'md', 'hpcc-fct'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
+/** Prints, one line each on stderr, what the inputs read so far were warned about (unknown fields). */
+export function printInputWarnings(): void {
+  for (const w of inputWarnings.take()) process.stderr.write(`aifab: warning: ${w}\n`)
+}
+
 /** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
 export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const topology = loadTopology(a.topology)
@@ -48,6 +53,8 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   }
   const trace = loadTrace(a.trace)
   const traceBytes = readFileSync(a.trace)
+  // Inputs read with warnings (unknown fields): say so before a long run, not after.
+  printInputWarnings()
   const limits = {
     ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
     ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),

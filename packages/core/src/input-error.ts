@@ -16,16 +16,43 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Warnings about inputs that were read anyway: unknown fields, ignored. One
+ * line per file and field, whatever the array index (a million ops with the
+ * same stray key give one line with a count); the CLI prints and clears them.
+ */
+export class InputWarnings {
+  private readonly seen = new Map<string, { text: string; count: number }>()
+
+  add(source: string, path: string, message: string): void {
+    const key = `${source}: ${path.replace(/\[\d+\]/g, '[*]')}`
+    const w = this.seen.get(key)
+    if (w !== undefined) w.count++
+    else this.seen.set(key, { text: `${key}: ${message}`.replace(/\s*[\r\n]+\s*/g, ' '), count: 1 })
+  }
+
+  /** The warnings so far, one line each, and forgets them. */
+  take(): string[] {
+    const out = [...this.seen.values()].map((w) => (w.count > 1 ? `${w.text} (${w.count} times)` : w.text))
+    this.seen.clear()
+    return out
+  }
+}
+
+/** Where readers put their warnings unless given another collector. */
+export const inputWarnings = new InputWarnings()
+
 /** Small checkers for JSON inputs; each throws an InputError naming the field. */
 export class FieldReader {
   constructor(
     readonly source: string,
     readonly path = '',
+    readonly warnings: InputWarnings = inputWarnings,
   ) {}
 
   at(key: string | number): FieldReader {
     const p = typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key
-    return new FieldReader(this.source, p)
+    return new FieldReader(this.source, p, this.warnings)
   }
 
   fail(expected: string, key?: string | number): never {
@@ -46,10 +73,13 @@ export class FieldReader {
     return o
   }
 
-  /** Rejects keys not in `known`, so a typo never silently falls back to a default. */
+  /**
+   * Keys not in `known` are ignored with a warning that names them (a newer
+   * file still reads; a typo is seen, not silently dropped).
+   */
   onlyKeys(obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {
-      if (!known.includes(k)) this.fail(`unknown field; expected one of: ${known.join(', ')}`, k)
+      if (!known.includes(k)) this.warnings.add(this.source, this.at(k).path, `unknown field, ignored; expected one of: ${known.join(', ')}`)
     }
   }
 

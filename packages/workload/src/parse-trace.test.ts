@@ -4,6 +4,7 @@ import { genRingAllreduce } from './gen-ring-allreduce.ts'
 import { genPermutation } from './gen-permutation.ts'
 import { serializeTrace } from './write-trace.ts'
 import { unpack } from 'msgpackr'
+import { inputWarnings } from '@aifab/core'
 
 const base = () => ({
   format: 'aifab.trace',
@@ -50,9 +51,20 @@ describe('trace parsing', () => {
     expect(errorOf((t) => (t.ops[1].deps = [5]))).toBe('x.json: ops[1].deps[0]: no op has id 5')
     expect(errorOf((t) => (t.ops[1].id = 0))).toBe('x.json: ops[1].id: duplicate op id 0 (also ops[0])')
     expect(errorOf((t) => (t.version = 2))).toMatch(/^x\.json: version: expected 1/)
-    expect(errorOf((t) => (t.ops[0].sizeBytes = 3))).toMatch(/^x\.json: ops\[0\]\.sizeBytes: unknown field/)
     expect(errorOf((t) => (t.ops[0].dst = 0))).toBe('x.json: ops[0].dst: expected a rank other than src (0)')
     expect(errorOf((t) => (t.placement = [0, 1, 1, 2]))).toBe('x.json: placement[2]: host 1 already holds rank 1; one rank per host')
+  })
+  it('reads unknown fields with one warning per field, however many ops carry it', () => {
+    inputWarnings.take()
+    const t = base() as any
+    t.ops[0].sizeBytes = 3
+    t.ops[1].sizeBytes = 4
+    t.colour = 'red'
+    expect(parseTrace(t, 'x.json').ops.length).toBe(2)
+    expect(inputWarnings.take()).toEqual([
+      'x.json: colour: unknown field, ignored; expected one of: format, version, name, description, ranks, collective, placement, jobs, ops',
+      'x.json: ops[*].sizeBytes: unknown field, ignored; expected one of: id, src, dst, bytes, deps, startNs, channel, job (2 times)',
+    ])
   })
   it('rejects dependency cycles', () => {
     expect(errorOf((t) => (t.ops[0].deps = [1]))).toMatch(/dependency cycle/)
