@@ -43,6 +43,21 @@ describe('run invariants', () => {
     }
   })
 
+  it('with sampling, a port sending faster than its rate in any interval is caught', () => {
+    const fabric = buildFabric(leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 4 }), profile('ai-ethernet'), 1)
+    // A planted timing bug: one host port runs at four times its rate from 20 us, behind the peak tracking's back.
+    const port = fabric.nics[0]!.port
+    const id = fabric.sched.register({ onEvent: () => (port.cfg.rateBps *= 4) })
+    fabric.sched.schedule(20_000_000, id, 0, 0)
+    const result = replay(fabric, trace, 'test', { sampleIntervalPs: 1_000_000 })
+    const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })
+    expect(checkInvariants(report, fabric, trace, result)).toMatchObject({ invariant: 'link rate', element: port.name })
+    // The same run without the bug passes, sampled.
+    const clean = buildFabric(leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 4 }), profile('ai-ethernet'), 1)
+    const ok = replay(clean, trace, 'test', { sampleIntervalPs: 1_000_000 })
+    expect(ok.rateExcess).toBeNull()
+  })
+
   it('-1 stands for "never" only where the format says so', () => {
     const r = run()
     r.report.flows[0]!.endPs = -1

@@ -105,6 +105,11 @@ export class EgressPort implements PacketSink, EventTarget {
     link.from = this
   }
 
+  /** Bits serialized by `nowPs`: the frames sent, and the part of the one in service. */
+  bitsSentBy(nowPs: number): number {
+    return this.txBytes * 8 + (this.busy ? ((nowPs - this.txStartPs) * this.txRateBps) / 1e12 : 0)
+  }
+
   get name(): string {
     return this.cfg.name
   }

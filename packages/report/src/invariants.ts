@@ -50,6 +50,9 @@ export function checkInvariants(report: Report, fabric: Fabric, trace: Trace, re
     if (delivered !== expected) return v('payload conservation', 'fabric', `${delivered} payload bytes placed at receivers, the trace sends ${expected}`)
   }
 
+  // Over each sampled interval (with --sample-us), and over the whole run: no port faster than its peak rate.
+  const x = result.rateExcess
+  if (x !== null) return v('link rate', x.port, `sent ${Math.round(x.bits)} bits from ${x.fromPs} to ${x.toPs} ps, at most ${Math.round(x.limitBits)} at its rate`)
   // No port sends faster than the fastest rate it ever had.
   for (const p of fabric.ports) {
     const minPs = (p.txBytes * 8e12) / p.peakRateBps

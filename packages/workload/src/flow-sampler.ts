@@ -16,6 +16,15 @@ export interface FlowSeries {
   u: number[]
 }
 
+/** A port that sent more bits in a sampling interval than its rate allows (an invariant; normally never). */
+export interface RateExcess {
+  port: string
+  fromPs: number
+  toPs: number
+  bits: number
+  limitBits: number
+}
+
 export interface TimeSeries {
   /** Sampling interval at the end of the run (it doubles whenever the budget fills). */
   intervalPs: number
@@ -33,6 +42,11 @@ export class FlowSampler implements EventTarget {
   private readonly series = new Map<number, FlowSeries>()
   private readonly targetId: number
   private stopped = false
+  /** Each port's bits sent at the last sample, and the sample's time. */
+  private readonly portBits: Float64Array
+  private lastPs = 0
+  /** The first interval in which a port sent faster than its peak rate, if any. */
+  rateExcess: RateExcess | null = null
 
   constructor(
     private readonly fabric: Fabric,
@@ -41,6 +55,7 @@ export class FlowSampler implements EventTarget {
     private readonly maxSamples = 512,
   ) {
     this.intervalPs = intervalPs
+    this.portBits = new Float64Array(fabric.ports.length)
     this.targetId = fabric.sched.register(this)
     fabric.sched.schedule(0, this.targetId, 0, 0)
   }
@@ -52,6 +67,7 @@ export class FlowSampler implements EventTarget {
       return
     }
     const now = this.fabric.sched.nowPs
+    this.checkPortRates(now)
     let full = false
     for (const qp of this.fabric.qps) {
       if (qp.sndUna >= qp.endPsn) continue
@@ -70,6 +86,20 @@ export class FlowSampler implements EventTarget {
     }
     if (full) this.halve()
     this.fabric.sched.schedule(now + this.intervalPs, this.targetId, 0, 0)
+  }
+
+  /** No port may serialize more bits in an interval than its peak rate allows (1 bit of slack for rounding). */
+  private checkPortRates(now: number): void {
+    const ports = this.fabric.ports
+    for (let i = 0; i < ports.length; i++) {
+      const bits = ports[i]!.bitsSentBy(now)
+      const limitBits = (ports[i]!.peakRateBps * (now - this.lastPs)) / 1e12
+      if (this.rateExcess === null && bits - this.portBits[i]! > limitBits + 1) {
+        this.rateExcess = { port: ports[i]!.name, fromPs: this.lastPs, toPs: now, bits: bits - this.portBits[i]!, limitBits }
+      }
+      this.portBits[i] = bits
+    }
+    this.lastPs = now
   }
 
   /** Keeps every other sample of every flow and doubles the interval. */

@@ -2,7 +2,7 @@ import { InputError, psFromNs, type EventTarget } from '@aifab/core'
 import { CcError, type MessageListener } from '@aifab/nic'
 import type { Fabric } from '@aifab/topology'
 import type { Trace } from './trace.ts'
-import { FlowSampler, type TimeSeries } from './flow-sampler.ts'
+import { FlowSampler, type RateExcess, type TimeSeries } from './flow-sampler.ts'
 import { OpIndex, opGraph, type OpGraph } from './op-graph.ts'
 
 const START_OP = 0
@@ -32,6 +32,8 @@ export interface ReplayResult {
   completedOps: number
   /** Bytes of messages the topology does not simulate (intra-server without NVLink), completed at once. */
   skippedBytes: number
+  /** With sampling: the first interval in which a port sent faster than its rate (an invariant; null when none). */
+  rateExcess: RateExcess | null
   /** Per-flow congestion-control time series, when sampling was asked for. */
   timeSeries: TimeSeries | null
   /** Simulated time when the run stopped (after the last ACK drained). */
@@ -135,6 +137,7 @@ class Replayer implements MessageListener, EventTarget {
       completedOps: this.completed,
       skippedBytes: this.skippedBytes,
       timeSeries: sampler?.result() ?? null,
+      rateExcess: sampler?.rateExcess ?? null,
       simEndPs: sched.nowPs,
       events: sched.executed,
     }
