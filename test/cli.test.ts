@@ -137,6 +137,26 @@ describe('aifab CLI', () => {
     expect(rep.conservation.ok).toBe(true)
   })
 
+  it('writes CSV tables, and aifab report re-renders a saved comparison byte for byte', () => {
+    const run = join(dir, 'csv-run')
+    const again = join(dir, 'csv-again')
+    const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--out', run, '--format', 'json,md,csv,hpcc-fct', '--quiet')
+    expect(r.code).toBe(0)
+    const names = ['compare.json', 'summary.md', 'summary.csv', 'baseline.flows.csv', 'candidate.links.csv', 'candidate.tiers.csv', 'baseline.fct.txt']
+    expect(aifab('report', join(run, 'compare.json'), '--format', 'json,md,csv,hpcc-fct', '--out', again, '--quiet').code).toBe(0)
+    for (const n of names) expect(readFileSync(join(again, n), 'utf8'), n).toBe(readFileSync(join(run, n), 'utf8'))
+    const summary = readFileSync(join(run, 'summary.csv'), 'utf8').trim().split('\n')
+    expect(summary[0]).toMatch(/^profile,seed,outcome,completion_time_us,/)
+    expect(summary.slice(1).map((l) => l.split(',')[0])).toEqual(['roce', 'ai-ethernet'])
+    const flows = readFileSync(join(run, 'baseline.flows.csv'), 'utf8').trim().split('\n')
+    expect(flows).toHaveLength(1 + JSON.parse(readFileSync(trace, 'utf8')).ops.length)
+    const bad = join(dir, 'not-a-report.json')
+    writeFileSync(bad, '{"format":"aifab.trace"}')
+    const b = aifab('report', bad)
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/not-a-report\.json: format: expected an aifab report/)
+  })
+
   it('an unknown field is read with a warning naming it, before the run', () => {
     const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))
     p.switch.loadBalacing = 'spray'

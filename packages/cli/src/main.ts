@@ -7,7 +7,9 @@ import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
 import { mixCommand } from './mix-command.ts'
 import { importCommand } from './import-command.ts'
-import { EXIT, OUTPUT_FORMATS, printInputWarnings, runCommand, type OutputFormat, type RunArgs } from './run-command.ts'
+import { reportCommand } from './report-command.ts'
+import { EXIT, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
+import { OUTPUT_FORMATS, type OutputFormat } from '@aifab/report'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
@@ -17,7 +19,7 @@ const RUN_OPTIONS = {
   topology: { type: 'string', demandOption: true, describe: 'topology JSON file (configs/topologies/)' },
   seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
   out: { type: 'string', describe: 'directory to write the reports into' },
-  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, hpcc-fct (HPCC\'s fct.txt)' },
+  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
@@ -88,13 +90,13 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     json: argv.json as boolean,
     quiet: argv.quiet as boolean,
     check: argv.check as boolean,
-    formats: String(argv.format).split(',').map((s) => s.trim()) as OutputFormat[],
+    formats: [],
     overrides,
   }
   if (argv.fault !== undefined) overrides.fault = (argv.fault as unknown[]).map(String)
   if (argv['cc-param'] !== undefined) overrides['cc-param'] = (argv['cc-param'] as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
-  for (const f of a.formats) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new InputError('--format', '', `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(f)}`)
+  a.formats = parseFormats(argv.format)
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
     ['max-events', 'maxEvents'],
@@ -106,6 +108,13 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     a[key] = v
   }
   return a
+}
+
+/** `--format a,b`: the output formats, each known. */
+function parseFormats(v: unknown): OutputFormat[] {
+  const formats = String(v).split(',').map((s) => s.trim())
+  for (const f of formats) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new InputError('--format', '', `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(f)}`)
+  return formats as OutputFormat[]
 }
 
 /** The aifab command line. Returns the process exit code; never throws. */
@@ -199,6 +208,20 @@ export async function main(args: string[]): Promise<number> {
         },
       )
       .command(
+        'report <file>',
+        're-render a saved run (report.json or compare.json) without simulating: the same bytes the run wrote',
+        (y) =>
+          y
+            .positional('file', { type: 'string', describe: 'a report.json or compare.json written by replay or compare' })
+            .option('format', RUN_OPTIONS.format)
+            .option('out', { type: 'string', describe: 'directory to write into; without it the summary is printed' })
+            .option('quiet', RUN_OPTIONS.quiet),
+        (argv) => {
+          rejectRepeats(argv as Argv)
+          reportCommand(argv.file as string, parseFormats(argv.format), argv.out as string | undefined, argv.quiet as boolean)
+        },
+      )
+      .command(
         'cc <action>',
         'congestion control: `aifab cc list` lists the built-ins with their parameters and defaults',
         (y) => y.positional('action', { choices: ['list'] as const, describe: 'what to do' }),
@@ -206,7 +229,7 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
-      .demandCommand(1, 'name a command: replay, compare, gen, import or cc list')
+      .demandCommand(1, 'name a command: replay, compare, gen, mix, import, report or cc list')
       .strict()
       .help()
       .version(false)

@@ -10,8 +10,3 @@ export function writeOutputs(dir: string, files: Record<string, string>): string
     return p
   })
 }
-
-/** Stable JSON: two-space indent, trailing newline. Same report, same bytes. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n'
-}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { fmtTime, renderHpccFct, renderSummary, speedupOf, type Report, type Violation } from '@aifab/report'
+import { fmtTime, renderOutputs, renderSummary, reportDocument, toJson, type OutputFormat, type Report, type Violation } from '@aifab/report'
 import { inputWarnings, psFromUs } from '@aifab/core'
 import { loadTrace } from '@aifab/workload'
 import type { Logger } from 'pino'
@@ -7,7 +7,7 @@ import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.
 import { ccBaseDir, loadCc } from './load-cc.ts'
 import { checkCcFitsProfile } from '@aifab/topology'
 import { resolveCcParams, type CcDefinition } from '@aifab/nic'
-import { toJson, writeOutputs } from './output.ts'
+import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
 
 export interface RunArgs {
@@ -32,8 +32,6 @@ export interface RunArgs {
 /** Exit codes: 0 ok, 1 internal error or broken invariant, 2 bad input, 3 run stopped before the trace completed. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, incomplete: 3 } as const
 
-export const OUTPUT_FORMATS = ['json', 'md', 'hpcc-fct'] as const
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** Prints, one line each on stderr, what the inputs read so far were warned about (unknown fields). */
 export function printInputWarnings(): void {
@@ -77,23 +75,11 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     reports.push(run.report)
   }
 
-  const compare = reports.length === 2
-  const jsonDoc = compare ? { baseline: reports[0], candidate: reports[1], speedup: speedupOf(reports[0]!, reports[1]!) } : reports[0]
-  const summary = renderSummary(reports)
-  if (a.json) process.stdout.write(toJson(jsonDoc))
-  else process.stdout.write(summary)
+  if (a.json) process.stdout.write(toJson(reportDocument(reports)))
+  else process.stdout.write(renderSummary(reports))
 
   if (a.out !== undefined) {
-    const files: Record<string, string> = {}
-    const prefix = (i: number) => (compare ? (i === 0 ? 'baseline.' : 'candidate.') : '')
-    const channels = trace.ops.filter((op) => op.kind !== 'compute').map((op) => op.channel ?? 0)
-    if (a.formats.includes('json')) {
-      reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
-      if (compare) files['compare.json'] = toJson(jsonDoc)
-    }
-    if (a.formats.includes('md')) files['summary.md'] = summary
-    if (a.formats.includes('hpcc-fct')) reports.forEach((r, i) => (files[`${prefix(i)}fct.txt`] = renderHpccFct(r, channels)))
-    const written = writeOutputs(a.out, files)
+    const written = writeOutputs(a.out, renderOutputs(reports, a.formats))
     if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
   }
 

@@ -2,5 +2,7 @@ export { buildReport, REPORT_FORMAT, REPORT_VERSION, type Report, type ReportInp
 export { collectiveModel, type CostModel } from './cost-model.ts'
 export { renderSummary, speedupOf, fmtTime } from './render-summary.ts'
 export { renderHpccFct } from './render-hpcc-fct.ts'
+export { renderOutputs, reportDocument, toJson, OUTPUT_FORMATS, type OutputFormat } from './render-outputs.ts'
+export { renderSummaryCsv, renderFlowsCsv, renderLinksCsv, renderTiersCsv } from './render-csv.ts'
 export { type JobRecord } from './job-records.ts'
 export { checkInvariants, type Violation } from './invariants.ts'

@@ -13,12 +13,12 @@ function ip(node: number): string {
  * Ports: the source port numbers flows in trace order from 10000 (as ns-3
  * hands them out); the destination port is 100 + the flow's channel.
  */
-export function renderHpccFct(report: Report, channels: readonly number[]): string {
+export function renderHpccFct(report: Report): string {
   const lines: string[] = []
   report.flows.forEach((f, i) => {
     if (f.fctPs < 0) return
     const ns = (ps: number) => Math.round(ps / 1000)
-    lines.push(`${ip(f.srcHost)} ${ip(f.dstHost)} ${10000 + i} ${100 + (channels[i] ?? 0)} ${f.bytes} ${ns(f.startPs)} ${ns(f.fctPs)} ${ns(f.idealFctPs)}`)
+    lines.push(`${ip(f.srcHost)} ${ip(f.dstHost)} ${10000 + i} ${100 + f.channel} ${f.bytes} ${ns(f.startPs)} ${ns(f.fctPs)} ${ns(f.idealFctPs)}`)
   })
   return lines.join('\n') + (lines.length ? '\n' : '')
 }

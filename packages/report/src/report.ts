@@ -16,6 +16,8 @@ export interface FlowRecord {
   srcHost: number
   dstHost: number
   bytes: number
+  /** The queue pair channel the flow used (0 unless the trace gives one). */
+  channel: number
   startPs: number
   endPs: number
   fctPs: number
@@ -176,6 +178,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       srcHost: result.hostOfRank[op.src]!,
       dstHost: result.hostOfRank[op.dst]!,
       bytes: op.bytes,
+      channel: op.channel ?? 0,
       startPs,
       endPs,
       fctPs: endPs >= 0 && startPs >= 0 ? endPs - startPs : -1,

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs'
+import { InputError } from '@aifab/core'
+import { REPORT_FORMAT, REPORT_VERSION, renderOutputs, renderSummary, type OutputFormat, type Report } from '@aifab/report'
+import { writeOutputs } from './output.ts'
+
+/**
+ * `aifab report <report.json|compare.json> [--format ...] [--out DIR]`:
+ * renders a saved run again without simulating; the files are byte for byte
+ * those the run wrote. Without --out, prints the summary.
+ */
+export function reportCommand(file: string, formats: readonly OutputFormat[], out: string | undefined, quiet: boolean): void {
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    throw new InputError(file, '', err.code !== undefined ? `cannot read file: ${err.code}` : `not valid JSON: ${err.message}`)
+  }
+  const reports = reportsOf(doc, file)
+  if (out === undefined) {
+    process.stdout.write(renderSummary(reports))
+    return
+  }
+  const written = writeOutputs(out, renderOutputs(reports, formats))
+  if (!quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+}
+
+/** A report.json holds one run; a compare.json a baseline and a candidate. */
+function reportsOf(doc: unknown, file: string): Report[] {
+  const isReport = (x: unknown): x is Report => typeof x === 'object' && x !== null && (x as Report).format === REPORT_FORMAT
+  const d = doc as { baseline?: unknown; candidate?: unknown }
+  const reports = isReport(doc) ? [doc] : isReport(d?.baseline) && isReport(d?.candidate) ? [d.baseline, d.candidate] : null
+  if (reports === null) throw new InputError(file, 'format', `expected an aifab report ("format": "${REPORT_FORMAT}") or a comparison with baseline and candidate reports`)
+  reports.forEach((r, i) => {
+    if (r.version !== REPORT_VERSION) throw new InputError(file, reports.length > 1 ? `${i === 0 ? 'baseline' : 'candidate'}.version` : 'version', `expected ${REPORT_VERSION} (the only report version this aifab reads), got ${JSON.stringify(r.version)}`)
+  })
+  return reports
+}

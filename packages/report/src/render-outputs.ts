@@ -1,0 +1,45 @@
+import type { Report } from './report.ts'
+import { renderFlowsCsv, renderLinksCsv, renderSummaryCsv, renderTiersCsv } from './render-csv.ts'
+import { renderHpccFct } from './render-hpcc-fct.ts'
+import { renderSummary, speedupOf } from './render-summary.ts'
+
+export const OUTPUT_FORMATS = ['json', 'md', 'csv', 'hpcc-fct'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+/** Stable JSON: two-space indent, trailing newline. Same report, same bytes. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n'
+}
+
+/** What `--json` prints and `compare.json` holds: the report, or baseline, candidate and speedup. */
+export function reportDocument(reports: readonly Report[]): unknown {
+  return reports.length === 2 ? { baseline: reports[0], candidate: reports[1], speedup: speedupOf(reports[0]!, reports[1]!) } : reports[0]
+}
+
+/**
+ * Every file a run writes with `--out`, by name, from its reports alone (so
+ * `aifab report` re-renders a saved run byte for byte): per run
+ * `report.json`, `flows.csv`, `links.csv`, `tiers.csv`, `fct.txt`, prefixed
+ * `baseline.` / `candidate.` in a comparison; once, `summary.md`,
+ * `summary.csv` and for a comparison `compare.json`.
+ */
+export function renderOutputs(reports: readonly Report[], formats: readonly OutputFormat[]): Record<string, string> {
+  const compare = reports.length === 2
+  const prefix = (i: number) => (compare ? (i === 0 ? 'baseline.' : 'candidate.') : '')
+  const files: Record<string, string> = {}
+  if (formats.includes('json')) {
+    reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
+    if (compare) files['compare.json'] = toJson(reportDocument(reports))
+  }
+  if (formats.includes('md')) files['summary.md'] = renderSummary(reports)
+  if (formats.includes('csv')) {
+    files['summary.csv'] = renderSummaryCsv(reports)
+    reports.forEach((r, i) => {
+      files[`${prefix(i)}flows.csv`] = renderFlowsCsv(r)
+      files[`${prefix(i)}links.csv`] = renderLinksCsv(r)
+      files[`${prefix(i)}tiers.csv`] = renderTiersCsv(r)
+    })
+  }
+  if (formats.includes('hpcc-fct')) reports.forEach((r, i) => (files[`${prefix(i)}fct.txt`] = renderHpccFct(r)))
+  return files
+}
