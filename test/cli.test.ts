@@ -137,13 +137,13 @@ describe('aifab CLI', () => {
     expect(rep.conservation.ok).toBe(true)
   })
 
-  it('writes CSV tables, and aifab report re-renders a saved comparison byte for byte', () => {
+  it('writes CSV tables and HTML, and aifab report re-renders a saved comparison byte for byte', () => {
     const run = join(dir, 'csv-run')
     const again = join(dir, 'csv-again')
-    const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--out', run, '--format', 'json,md,csv,hpcc-fct', '--quiet')
+    const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--out', run, '--format', 'json,md,csv,html,hpcc-fct', '--quiet')
     expect(r.code).toBe(0)
-    const names = ['compare.json', 'summary.md', 'summary.csv', 'baseline.flows.csv', 'candidate.links.csv', 'candidate.tiers.csv', 'baseline.fct.txt']
-    expect(aifab('report', join(run, 'compare.json'), '--format', 'json,md,csv,hpcc-fct', '--out', again, '--quiet').code).toBe(0)
+    const names = ['compare.json', 'summary.md', 'summary.csv', 'baseline.flows.csv', 'candidate.links.csv', 'candidate.tiers.csv', 'baseline.fct.txt', 'report.html']
+    expect(aifab('report', join(run, 'compare.json'), '--format', 'json,md,csv,html,hpcc-fct', '--out', again, '--quiet').code).toBe(0)
     for (const n of names) expect(readFileSync(join(again, n), 'utf8'), n).toBe(readFileSync(join(run, n), 'utf8'))
     const summary = readFileSync(join(run, 'summary.csv'), 'utf8').trim().split('\n')
     expect(summary[0]).toMatch(/^profile,seed,outcome,completion_time_us,/)

@@ -19,7 +19,7 @@ const RUN_OPTIONS = {
   topology: { type: 'string', demandOption: true, describe: 'topology JSON file (configs/topologies/)' },
   seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
   out: { type: 'string', describe: 'directory to write the reports into' },
-  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), hpcc-fct (HPCC\'s fct.txt)' },
+  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), html (charts; samples every 10 us unless --sample-us says otherwise), hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },

@@ -56,7 +56,8 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const limits = {
     ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
     ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
-    ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : {}),
+    // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
+    ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : a.out !== undefined && a.formats.includes('html') ? { sampleIntervalPs: psFromUs(10) } : {}),
   }
   const reports: Report[] = []
   const violations: (Violation | null)[] = []

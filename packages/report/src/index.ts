@@ -6,3 +6,5 @@ export { renderOutputs, reportDocument, toJson, OUTPUT_FORMATS, type OutputForma
 export { renderSummaryCsv, renderFlowsCsv, renderLinksCsv, renderTiersCsv } from './render-csv.ts'
 export { type JobRecord } from './job-records.ts'
 export { checkInvariants, type Violation } from './invariants.ts'
+export { renderHtml } from './render-html.ts'
+export { chartData, aligned, type ChartData } from './chart-data.ts'

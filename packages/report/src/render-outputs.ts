@@ -2,8 +2,9 @@ import type { Report } from './report.ts'
 import { renderFlowsCsv, renderLinksCsv, renderSummaryCsv, renderTiersCsv } from './render-csv.ts'
 import { renderHpccFct } from './render-hpcc-fct.ts'
 import { renderSummary, speedupOf } from './render-summary.ts'
+import { renderHtml } from './render-html.ts'
 
-export const OUTPUT_FORMATS = ['json', 'md', 'csv', 'hpcc-fct'] as const
+export const OUTPUT_FORMATS = ['json', 'md', 'csv', 'html', 'hpcc-fct'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** Stable JSON: two-space indent, trailing newline. Same report, same bytes. */
@@ -21,7 +22,7 @@ export function reportDocument(reports: readonly Report[]): unknown {
  * `aifab report` re-renders a saved run byte for byte): per run
  * `report.json`, `flows.csv`, `links.csv`, `tiers.csv`, `fct.txt`, prefixed
  * `baseline.` / `candidate.` in a comparison; once, `summary.md`,
- * `summary.csv` and for a comparison `compare.json`.
+ * `summary.csv`, `report.html` and for a comparison `compare.json`.
  */
 export function renderOutputs(reports: readonly Report[], formats: readonly OutputFormat[]): Record<string, string> {
   const compare = reports.length === 2
@@ -40,6 +41,7 @@ export function renderOutputs(reports: readonly Report[], formats: readonly Outp
       files[`${prefix(i)}tiers.csv`] = renderTiersCsv(r)
     })
   }
+  if (formats.includes('html')) files['report.html'] = renderHtml(reports)
   if (formats.includes('hpcc-fct')) reports.forEach((r, i) => (files[`${prefix(i)}fct.txt`] = renderHpccFct(r)))
   return files
 }

@@ -1,5 +1,6 @@
 import type { EventTarget } from '@aifab/core'
 import type { Fabric } from '@aifab/topology'
+import { FabricSeriesRecorder, type FabricSeries } from './fabric-series.ts'
 
 /** What the sampler saw of one queue pair: parallel arrays, one entry per sample. */
 export interface FlowSeries {
@@ -29,6 +30,7 @@ export interface TimeSeries {
   /** Sampling interval at the end of the run (it doubles whenever the budget fills). */
   intervalPs: number
   flows: FlowSeries[]
+  fabric: FabricSeries
 }
 
 /**
@@ -43,6 +45,7 @@ export class FlowSampler implements EventTarget {
   private readonly targetId: number
   private stopped = false
   /** Each port's bits sent at the last sample, and the sample's time. */
+  private readonly fabricSeries: FabricSeriesRecorder
   private readonly portBits: Float64Array
   private lastPs = 0
   /** The first interval in which a port sent faster than its peak rate, if any. */
@@ -56,6 +59,7 @@ export class FlowSampler implements EventTarget {
   ) {
     this.intervalPs = intervalPs
     this.portBits = new Float64Array(fabric.ports.length)
+    this.fabricSeries = new FabricSeriesRecorder(fabric)
     this.targetId = fabric.sched.register(this)
     fabric.sched.schedule(0, this.targetId, 0, 0)
   }
@@ -68,7 +72,8 @@ export class FlowSampler implements EventTarget {
     }
     const now = this.fabric.sched.nowPs
     this.checkPortRates(now)
-    let full = false
+    this.fabricSeries.sample(now)
+    let full = this.fabricSeries.sampleCount >= this.maxSamples
     for (const qp of this.fabric.qps) {
       if (qp.sndUna >= qp.endPsn) continue
       let s = this.series.get(qp.id)
@@ -112,10 +117,11 @@ export class FlowSampler implements EventTarget {
       s.rttPs = keep(s.rttPs)
       s.u = keep(s.u)
     }
+    this.fabricSeries.halve()
     this.intervalPs *= 2
   }
 
   result(): TimeSeries {
-    return { intervalPs: this.intervalPs, flows: [...this.series.values()].sort((a, b) => a.qp - b.qp) }
+    return { intervalPs: this.intervalPs, flows: [...this.series.values()].sort((a, b) => a.qp - b.qp), fabric: this.fabricSeries.result() }
   }
 }
