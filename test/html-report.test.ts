@@ -53,7 +53,7 @@ describe('HTML report in headless Chromium', () => {
       await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()))
       await page.goto(`file://${join(out, 'report.html')}`)
       await page.waitForSelector('body[data-charts-ready]')
-      charts = await page.evaluate(() => (window as unknown as { aifabCharts: Page[] }).aifabCharts)
+      charts = await page.evaluate(() => (globalThis as unknown as { aifabCharts: Page[] }).aifabCharts)
       expect(errors).toEqual([])
       mkdirSync(join(root, 'test-results'), { recursive: true })
       await page.screenshot({ path: join(root, 'test-results/html-report.png'), fullPage: true })

@@ -68,6 +68,9 @@ export class EgressPort implements PacketSink, EventTarget {
   txPackets = 0
   txBytes = 0
   txDataPayloadBytes = 0
+  /** Wire bytes of data frames sent again (retransmissions), and of control frames (ACK, NAK, CNP, trimmed headers). */
+  txRetxBytes = 0
+  txCtrlBytes = 0
   drops = 0
   dropBytes = 0
   ecnMarks = 0
@@ -247,7 +250,12 @@ export class EgressPort implements PacketSink, EventTarget {
     this.inServiceBytes = 0
     this.txPackets++
     this.txBytes += bytes
-    if (pool.kind[pkt] === PacketKind.DATA) this.txDataPayloadBytes += pool.payloadBytes[pkt]!
+    if (pool.kind[pkt] === PacketKind.DATA) {
+      this.txDataPayloadBytes += pool.payloadBytes[pkt]!
+      if ((pool.flags[pkt]! & PacketFlag.RETX) !== 0) this.txRetxBytes += bytes
+    } else {
+      this.txCtrlBytes += bytes
+    }
     this.busyPs += this.sched.nowPs - this.txStartPs
     this.busy = false
     this.link.accept(pkt, bytes)

@@ -10,6 +10,8 @@ export interface CostModel {
   /** Per-rank payload rate used (bits/s): line rate x payload / wire bytes. */
   payloadRateBps: number
   completionTimePs: number
+  /** What the model charges beyond moving each rank's bytes at B: latency (and pipeline fill). */
+  latencyPs: number
   /** Where the model is a band (the double binary tree), its upper edge; completionTimePs is the lower. */
   completionTimeHighPs?: number
   efficiency: number
@@ -86,7 +88,8 @@ export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number
     completionTimePs = (steps - 1) * Math.max(stepPs, alphaPs + stepPs / (channels * pieces)) + alphaPs + stepPs
   }
   const busbwBps = ((c.bytes * 8) / (completionTimePs / 1e12)) * busBwFactor(c.kind, n)
-  return { name, alphaPs, payloadRateBps, completionTimePs, efficiency: busbwBps / fabric.lineRateBps }
+  const latency = Math.max(0, completionTimePs - ((perRankBytes * 8) / payloadRateBps) * 1e12)
+  return { name, alphaPs, payloadRateBps, completionTimePs, latencyPs: latency, efficiency: busbwBps / fabric.lineRateBps }
 }
 
 function payloadRateOf(fabric: Fabric): number {
@@ -120,6 +123,7 @@ function treeModel(trace: Trace, fabric: Fabric, hostOfRank: number[]): CostMode
     alphaPs,
     payloadRateBps: rate,
     completionTimePs,
+    latencyPs: Math.max(0, completionTimePs - ((busBwFactor(c.kind, n) * c.bytes * 8) / rate) * 1e12),
     completionTimeHighPs: band(withAcksRate, 2),
     efficiency: busbwBps / fabric.lineRateBps,
   }

@@ -72,6 +72,13 @@ export function renderSummary(reports: readonly Report[]): string {
   })
   row('paths per queue pair mean / max', (r) => `${r.paths.meanPerQueuePair.toFixed(1)} / ${r.paths.maxPerQueuePair}`)
   row('packet-hops', (r) => String(s(r).packetHops))
+  // Where the sending hosts' link capacity went; the seven shares add up to 100%.
+  const lb = (r: Report) => r.lossBreakdown
+  if (reports.some((r) => lb(r) !== null)) {
+    const pct = (r: Report, f: (x: NonNullable<Report['lossBreakdown']>) => number[]) => (lb(r) === null ? '-' : f(lb(r)!).map(fmtPct).join(' / '))
+    row('host links: payload / headers / retx / ACKs', (r) => pct(r, (x) => [x.payload, x.headers, x.retransmissions, x.acks]))
+    row('host links: PFC paused / latency / waiting', (r) => pct(r, (x) => [x.pfcPaused, x.latency, x.waiting]))
+  }
   const model = first.model
   if (model) {
     const high = model.completionTimeHighPs

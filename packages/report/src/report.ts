@@ -5,6 +5,7 @@ import { PORT_TIERS, type Fabric, type FabricProfile, type FaultRecord, type Por
 import { busBwFactor, type CollectiveInfo, type ReplayOutcome, type ReplayResult, type TimeSeries, type Trace } from '@aifab/workload'
 import { collectiveModel, type CostModel } from './cost-model.ts'
 import { jobRecords, type JobRecord } from './job-records.ts'
+import { lossBreakdown, type LossBreakdown } from './loss-breakdown.ts'
 
 export const REPORT_FORMAT = 'aifab.report'
 export const REPORT_VERSION = 1
@@ -120,6 +121,8 @@ export interface Report {
   /** Per-job figures when the trace mixes several jobs (`aifab mix`); empty otherwise. */
   jobs: JobRecord[]
   model: CostModel | null
+  /** Where the sending hosts' link capacity went (loss-breakdown.ts); null when nothing was sent. */
+  lossBreakdown: LossBreakdown | null
   conservation: {
     framesInjected: number
     framesReceived: number
@@ -214,6 +217,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     efficiency = (busbwGbps * 1e9) / lineRateBps
   }
 
+  const model = collectiveModel(trace, fabric, result.hostOfRank)
   let wireBytes = 0
   for (const n of fabric.nics) for (const p of n.ports) wireBytes += p.txBytes
 
@@ -280,7 +284,8 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
       events: result.events,
     },
     jobs: jobRecords(trace, result, lineRateBps),
-    model: collectiveModel(trace, fabric, result.hostOfRank),
+    model,
+    lossBreakdown: lossBreakdown(trace, fabric, result, spanPs, model),
     conservation: {
       framesInjected: c.framesInjected,
       framesReceived: c.framesReceived,
