@@ -157,6 +157,25 @@ describe('aifab CLI', () => {
     expect(b.stderr).toMatch(/not-a-report\.json: format: expected an aifab report/)
   })
 
+  it('compares three profiles, the first the baseline, and sweeps seeds with 95% intervals', () => {
+    const out = join(dir, 'three')
+    const r = aifab('compare', trace, '--topology', topo, '--profile', roce, '--profile', aie, '--profile', aie, '--out', out, '--json', '--quiet')
+    expect(r.code).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.candidates).toHaveLength(2)
+    expect(doc.speedups).toHaveLength(2)
+    expect(existsSync(join(out, 'candidate2.report.json'))).toBe(true)
+    expect(aifab('report', join(out, 'compare.json')).stdout).toMatch(/ai-ethernet reaches .* of line rate, [\d.]+x roce/)
+    const sw = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--seeds', '1..4', '--json', '--quiet')
+    expect(sw.code).toBe(0)
+    const seeds = JSON.parse(sw.stdout)
+    expect(seeds.profiles.map((p: { runs: unknown[] }) => p.runs.length)).toEqual([4, 4])
+    const e = seeds.profiles[0].efficiency
+    const xs = seeds.profiles[0].runs.map((x: { efficiency: number }) => x.efficiency)
+    expect(e.mean).toBeCloseTo(xs.reduce((a: number, b: number) => a + b, 0) / 4, 12)
+    expect(e.halfWidth).toBeGreaterThanOrEqual(0)
+  })
+
   it('an unknown field is read with a warning naming it, before the run', () => {
     const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))
     p.switch.loadBalacing = 'spray'
@@ -234,7 +253,7 @@ describe('aifab CLI', () => {
     })
     it('an unknown flag or a missing argument', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--frobnicate'), /Unknown argument/)
-      oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /Missing required argument: candidate/)
+      oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /--candidate: expected at least two profiles/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
     })
     it('a profile that cannot work on the topology', () => {
@@ -258,6 +277,11 @@ describe('aifab CLI', () => {
     })
     it('a flag given twice', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--profile', aie), /--profile: given 2 times; expected one value/)
+    })
+    it('seeds that are not a range or a list, and too few profiles to compare', () => {
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seeds', '5..x'), /--seeds: expected a range like 1\.\.20/)
+      oneLine(aifab('compare', trace, '--topology', topo, '--profile', roce), /--profile: expected at least two profiles/)
+      oneLine(aifab('compare', trace, '--topology', topo, '--profile', roce, '--profile', aie, '--baseline', roce), /--profile: give --profile \(repeated\) or --baseline and --candidate, not both/)
     })
     it('a generator without what it needs', () => {
       oneLine(aifab('gen', 'mix', '-o', join(dir, 'm.json')), /--traces: expected the trace files to mix/)

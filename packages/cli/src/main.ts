@@ -22,6 +22,7 @@ const RUN_OPTIONS = {
   format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), html (charts; samples every 10 us unless --sample-us says otherwise), hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
+  seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
@@ -61,7 +62,7 @@ type Argv = Record<string, unknown>
 
 /** Options that may be given more than once; any other repeated one would arrive as an array. */
 // yargs also sets each dashed option under its camel-case name.
-const REPEATABLE = new Set(['traces', '_', 'fault', 'cc-param', 'ccParam'])
+const REPEATABLE = new Set(['traces', '_', 'fault', 'cc-param', 'ccParam', 'profile'])
 
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {
@@ -96,6 +97,7 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   if (argv.fault !== undefined) overrides.fault = (argv.fault as unknown[]).map(String)
   if (argv['cc-param'] !== undefined) overrides['cc-param'] = (argv['cc-param'] as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
+  if (argv.seeds !== undefined) a.seeds = parseSeeds(String(argv.seeds))
   a.formats = parseFormats(argv.format)
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
@@ -108,6 +110,19 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     a[key] = v
   }
   return a
+}
+
+/** `--seeds 1..20` or `--seeds 1,5,9`: distinct seeds, at most 1000. */
+function parseSeeds(v: string): number[] {
+  const bad = () => new InputError('--seeds', '', `expected a range like 1..20 or a list like 1,5,9 of integers 0..4294967295, got ${JSON.stringify(v)}`)
+  const int = (s: string) => {
+    if (!/^\d+$/.test(s.trim()) || Number(s) > 0xffffffff) throw bad()
+    return Number(s)
+  }
+  const m = /^(\d+)\.\.(\d+)$/.exec(v.trim())
+  const seeds = m ? Array.from({ length: Math.max(0, int(m[2]!) - int(m[1]!) + 1) }, (_, i) => int(m[1]!) + i) : v.split(',').map(int)
+  if (seeds.length === 0 || seeds.length > 1000 || new Set(seeds).size !== seeds.length) throw new InputError('--seeds', '', `expected 1 to 1000 distinct seeds, got ${seeds.length} in ${JSON.stringify(v)}`)
+  return seeds
 }
 
 /** `--format a,b`: the output formats, each known. */
@@ -130,20 +145,30 @@ export async function main(args: string[]): Promise<number> {
         'replay a trace on a fabric with one profile',
         (y) => y.positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' }).options(RUN_OPTIONS).option('profile', { type: 'string', demandOption: true, describe: 'fabric profile JSON (configs/profiles/)' }),
         async (argv) => {
+          // --profile repeats only for compare.
+          if (Array.isArray(argv.profile)) throw new InputError('--profile', '', `given ${argv.profile.length} times; expected one value (compare takes several)`)
           code = await runCommand(runArgs(argv as Argv, [argv.profile as string]), logger(argv as Argv))
         },
       )
       .command(
         'compare <trace>',
-        'replay a trace with a baseline and a candidate profile, side by side',
+        'replay a trace with a baseline and one or more candidate profiles, side by side',
         (y) =>
           y
             .positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' })
             .options(RUN_OPTIONS)
-            .option('baseline', { type: 'string', demandOption: true, describe: 'baseline profile (e.g. configs/profiles/roce.json)' })
-            .option('candidate', { type: 'string', demandOption: true, describe: 'candidate profile (e.g. configs/profiles/ai-ethernet.json)' }),
+            .option('baseline', { type: 'string', describe: 'baseline profile (e.g. configs/profiles/roce.json)' })
+            .option('candidate', { type: 'string', describe: 'candidate profile (e.g. configs/profiles/ai-ethernet.json)' })
+            .option('profile', { type: 'string', array: true, describe: 'instead of --baseline/--candidate: two or more profiles, the first the baseline (repeatable)' })
+            .example('$0 compare traces/ring-allreduce-64r-64mib.json --topology configs/topologies/leaf-spine-8x8x8-400g.json --baseline configs/profiles/roce.json --candidate configs/profiles/ai-ethernet.json --out out --format json,md,csv,html', 'the flagship comparison, with every report format')
+            .example('$0 compare t.json --topology topo.json --profile roce.json --profile a.json --profile b.json', 'one column per profile, the first the baseline'),
         async (argv) => {
-          code = await runCommand(runArgs(argv as Argv, [argv.baseline as string, argv.candidate as string]), logger(argv as Argv))
+          const listed = (argv.profile as string[] | undefined) ?? []
+          const pair = [argv.baseline, argv.candidate].filter((p): p is string => typeof p === 'string')
+          if (listed.length > 0 && pair.length > 0) throw new InputError('--profile', '', 'give --profile (repeated) or --baseline and --candidate, not both')
+          const profiles = listed.length > 0 ? listed : pair
+          if (profiles.length < 2) throw new InputError(listed.length > 0 ? '--profile' : '--candidate', '', 'expected at least two profiles: --baseline and --candidate, or --profile twice or more')
+          code = await runCommand(runArgs(argv as Argv, profiles), logger(argv as Argv))
         },
       )
       .command(

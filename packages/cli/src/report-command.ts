@@ -25,14 +25,16 @@ export function reportCommand(file: string, formats: readonly OutputFormat[], ou
   if (!quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
 }
 
-/** A report.json holds one run; a compare.json a baseline and a candidate. */
+/** A report.json holds one run; a compare.json a baseline and a candidate, or candidates. */
 function reportsOf(doc: unknown, file: string): Report[] {
   const isReport = (x: unknown): x is Report => typeof x === 'object' && x !== null && (x as Report).format === REPORT_FORMAT
-  const d = doc as { baseline?: unknown; candidate?: unknown }
-  const reports = isReport(doc) ? [doc] : isReport(d?.baseline) && isReport(d?.candidate) ? [d.baseline, d.candidate] : null
+  const d = doc as { baseline?: unknown; candidate?: unknown; candidates?: unknown }
+  const others = Array.isArray(d?.candidates) ? d.candidates : [d?.candidate]
+  const reports = isReport(doc) ? [doc] : isReport(d?.baseline) && others.length > 0 && others.every(isReport) ? [d.baseline, ...(others as Report[])] : null
   if (reports === null) throw new InputError(file, 'format', `expected an aifab report ("format": "${REPORT_FORMAT}") or a comparison with baseline and candidate reports`)
   reports.forEach((r, i) => {
-    if (r.version !== REPORT_VERSION) throw new InputError(file, reports.length > 1 ? `${i === 0 ? 'baseline' : 'candidate'}.version` : 'version', `expected ${REPORT_VERSION} (the only report version this aifab reads), got ${JSON.stringify(r.version)}`)
+    const where = reports.length === 1 ? 'version' : i === 0 ? 'baseline.version' : Array.isArray(d.candidates) ? `candidates[${i - 1}].version` : 'candidate.version'
+    if (r.version !== REPORT_VERSION) throw new InputError(file, where, `expected ${REPORT_VERSION} (the only report version this aifab reads), got ${JSON.stringify(r.version)}`)
   })
   return reports
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { fmtTime, renderOutputs, renderSummary, reportDocument, toJson, type OutputFormat, type Report, type Violation } from '@aifab/report'
+import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type SeedRuns, type Violation } from '@aifab/report'
 import { inputWarnings, psFromUs } from '@aifab/core'
-import { loadTrace } from '@aifab/workload'
+import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
 import type { Logger } from 'pino'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
 import { ccBaseDir, loadCc } from './load-cc.ts'
-import { checkCcFitsProfile } from '@aifab/topology'
+import { checkCcFitsProfile, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import { resolveCcParams, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
@@ -16,6 +16,8 @@ export interface RunArgs {
   /** One profile (replay) or baseline then candidate (compare). */
   profiles: string[]
   seed: number
+  /** `--seeds`: run every profile once per seed and report means with 95% intervals instead. */
+  seeds?: number[]
   out?: string
   json: boolean
   quiet: boolean
@@ -59,6 +61,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
     ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : a.out !== undefined && a.formats.includes('html') ? { sampleIntervalPs: psFromUs(10) } : {}),
   }
+  if (a.seeds !== undefined) return seedSweep(a, profiles, ccs, trace, traceBytes, topology, limits)
   const reports: Report[] = []
   const violations: (Violation | null)[] = []
   for (const [i, profile] of profiles.entries()) {
@@ -103,4 +106,42 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     return EXIT.incomplete
   }
   return EXIT.ok
+}
+
+/**
+ * `--seeds`: every profile once per seed; prints (and with --out writes
+ * seeds.md, seeds.csv, seeds.json) each headline figure's mean and 95%
+ * interval. Exits 1 on a broken invariant, 3 if any run did not complete.
+ */
+function seedSweep(
+  a: RunArgs,
+  profiles: FabricProfile[],
+  ccs: CcDefinition[],
+  trace: Trace,
+  traceBytes: Uint8Array,
+  topology: TopologyConfig,
+  limits: ReplayLimits,
+): number {
+  const sweep: SeedRuns[] = profiles.map((p) => ({ profile: p.name, runs: [] }))
+  let broken: string | null = null
+  for (const seed of a.seeds!) {
+    profiles.forEach((profile, i) => {
+      const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed, limits, check: a.check })
+      sweep[i]!.runs.push(seedRun(run.report))
+      if (run.violation !== null && broken === null) broken = `${profile.name}, seed ${seed}: ${run.violation.invariant}: ${run.violation.element}: ${run.violation.detail}`
+      if (!a.quiet) process.stderr.write(`aifab: ${profile.name}, seed ${seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
+    })
+  }
+  const md = renderSeedsSummary(trace.name, sweep)
+  const doc = seedsDocument(trace.name, sweep)
+  process.stdout.write(a.json ? toJson(doc) : md)
+  if (a.out !== undefined) {
+    const written = writeOutputs(a.out, { 'seeds.md': md, 'seeds.csv': renderSeedsCsv(sweep), 'seeds.json': toJson(doc) })
+    if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+  }
+  if (broken !== null) {
+    process.stderr.write(`aifab: invariant violated (${broken})\n`)
+    return EXIT.internal
+  }
+  return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete
 }

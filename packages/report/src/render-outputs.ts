@@ -12,21 +12,34 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n'
 }
 
-/** What `--json` prints and `compare.json` holds: the report, or baseline, candidate and speedup. */
+/**
+ * What `--json` prints and `compare.json` holds: the report; baseline,
+ * candidate and speedup; or with more profiles, baseline, candidates and speedups.
+ */
 export function reportDocument(reports: readonly Report[]): unknown {
-  return reports.length === 2 ? { baseline: reports[0], candidate: reports[1], speedup: speedupOf(reports[0]!, reports[1]!) } : reports[0]
+  const [baseline, ...rest] = reports
+  if (rest.length === 0) return baseline
+  if (rest.length === 1) return { baseline, candidate: rest[0], speedup: speedupOf(baseline!, rest[0]!) }
+  return { baseline, candidates: rest, speedups: rest.map((r) => speedupOf(baseline!, r)) }
+}
+
+/** File name prefix of run i: none alone; baseline. and candidate. for a pair; candidate1., candidate2., ... beyond. */
+function prefixOf(i: number, runs: number): string {
+  if (runs === 1) return ''
+  if (i === 0) return 'baseline.'
+  return runs === 2 ? 'candidate.' : `candidate${i}.`
 }
 
 /**
  * Every file a run writes with `--out`, by name, from its reports alone (so
  * `aifab report` re-renders a saved run byte for byte): per run
  * `report.json`, `flows.csv`, `links.csv`, `tiers.csv`, `fct.txt`, prefixed
- * `baseline.` / `candidate.` in a comparison; once, `summary.md`,
+ * in a comparison (see prefixOf); once, `summary.md`,
  * `summary.csv`, `report.html` and for a comparison `compare.json`.
  */
 export function renderOutputs(reports: readonly Report[], formats: readonly OutputFormat[]): Record<string, string> {
-  const compare = reports.length === 2
-  const prefix = (i: number) => (compare ? (i === 0 ? 'baseline.' : 'candidate.') : '')
+  const compare = reports.length > 1
+  const prefix = (i: number) => prefixOf(i, reports.length)
   const files: Record<string, string> = {}
   if (formats.includes('json')) {
     reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
