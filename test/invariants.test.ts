@@ -58,6 +58,12 @@ describe('run invariants', () => {
     expect(ok.rateExcess).toBeNull()
   })
 
+  it('echoed inputs may be negative (a module parameter), computed figures may not', () => {
+    const r = run()
+    r.report.cc.params.backoff = -1
+    expect(check(r)).toBeNull()
+  })
+
   it('-1 stands for "never" only where the format says so', () => {
     const r = run()
     r.report.flows[0]!.endPs = -1

@@ -7,7 +7,7 @@
 // rate changes nothing.
 import { readFileSync } from 'node:fs'
 import { buildFabric, parseTopology, topologyShape, type RailConfig } from '@aifab/topology'
-import { genRingAllreduce, replay } from '@aifab/workload'
+import { genHalvingDoublingAllreduce, genRingAllreduce, replay } from '@aifab/workload'
 import { describe, expect, it } from 'vitest'
 import { flowsTrace, profile, simulate } from './helpers/scenario.ts'
 
@@ -59,6 +59,13 @@ describe('rail topology', () => {
     const one = runs.nvlink.summary.completionTimePs!
     expect(Math.abs(runs.planes.summary.completionTimePs! - one) / one).toBeLessThan(0.03)
     expect(runs.planes.derived.lineRateBps).toBe(400e9)
+  })
+
+  it('skipped intra-server steps: busbw may pass the NIC rate, and no model claims steps that took no time', () => {
+    const r = simulate(genHalvingDoublingAllreduce({ ranks: 16, bytes: 16 << 20 }), rail({ nvlinkGbps: undefined, nvlinkDelayNs: undefined }), aie, 1).report
+    expect(r.outcome).toBe('complete')
+    expect(r.summary.busbwGbps!).toBeGreaterThan(400)
+    expect(r.model).toBeNull()
   })
 
   it('without NVLink an intra-server message completes at once and moves nothing', () => {

@@ -6,8 +6,9 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const root = new URL('../../', import.meta.url).pathname
+export const root = fileURLToPath(new URL('../../', import.meta.url))
 export interface GoldenScenario {
   name: string
   why: string
@@ -22,7 +23,7 @@ export function runGolden(s: GoldenScenario): { code: number | null; report: str
   return { code: r.status, report: r.stdout, stderr: r.stderr }
 }
 
-if (process.argv[1] === new URL(import.meta.url).pathname) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const s of SCENARIOS) {
     const r = runGolden(s)
     if (r.code !== 0) throw new Error(`${s.name}: exit ${r.code}: ${r.stderr}`)

@@ -1,5 +1,5 @@
 import { InputError } from '@aifab/core'
-import { FileLines, importHpccFlows, importHtsimCm, parseTrace } from '@aifab/workload'
+import { FileLines, importHpccFlows, importHtsimCm, parseTrace, type Trace } from '@aifab/workload'
 import { writeTraceFile } from './write-trace-file.ts'
 
 /** `aifab import htsim-cm|hpcc-flow <file> -o trace.json`: converts and validates, then writes. */
@@ -12,10 +12,22 @@ export function importCommand(format: 'htsim-cm' | 'hpcc-flow', file: string, ou
   }
   if (format === 'hpcc-flow') {
     // The flow reader checks every limit of the trace format itself, and its flows have no deps to check.
-    writeTraceFile(importHpccFlows(lines, file), output)
+    let trace: Trace
+    try {
+      trace = importHpccFlows(lines, file)
+    } finally {
+      lines.close()
+    }
+    writeTraceFile(trace, output)
     return
   }
-  const { trace, ignoredFailures } = importHtsimCm(lines, file)
+  let imported: ReturnType<typeof importHtsimCm>
+  try {
+    imported = importHtsimCm(lines, file)
+  } finally {
+    lines.close()
+  }
+  const { trace, ignoredFailures } = imported
   // Triggers become deps: check ids, ranks and that no chain of them is a cycle.
   parseTrace(trace, file)
   writeTraceFile(trace, output, ignoredFailures > 0 ? `; ${ignoredFailures} failure lines ignored (use --fault)` : '')

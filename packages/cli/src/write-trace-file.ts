@@ -13,7 +13,11 @@ export function writeTraceFile(trace: Trace, output: string, note = ''): void {
   } else {
     const fd = openSync(output, 'w')
     try {
-      for (const piece of traceJsonPieces(trace)) writeSync(fd, piece)
+      for (const piece of traceJsonPieces(trace)) {
+        // writeSync may write less than asked (a pipe): write the rest.
+        const bytes = Buffer.from(piece)
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off)
+      }
     } finally {
       closeSync(fd)
     }

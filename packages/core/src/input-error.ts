@@ -31,6 +31,16 @@ export class InputWarnings {
     else this.seen.set(key, { text: `${key}: ${message}`.replace(/\s*[\r\n]+\s*/g, ' '), count: 1 })
   }
 
+  /** Moves these warnings into `other` (a reader that succeeded hands its warnings on). */
+  moveInto(other: InputWarnings): void {
+    for (const [key, w] of this.seen) {
+      const o = other.seen.get(key)
+      if (o !== undefined) o.count += w.count
+      else other.seen.set(key, { ...w })
+    }
+    this.seen.clear()
+  }
+
   /** The warnings so far, one line each, and forgets them. */
   take(): string[] {
     const out = [...this.seen.values()].map((w) => (w.count > 1 ? `${w.text} (${w.count} times)` : w.text))

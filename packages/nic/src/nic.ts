@@ -246,7 +246,7 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     this.dataPacketsSent++
     // Pacing below line rate: the next packet starts one packet-time at the paced rate later.
     const rate = qp.cc.rateBps
-    qp.nextSendPs = rate < this.cfg.lineRateBps ? now + serializationPs(pool.wireBytes[pkt]!, rate) : 0
+    qp.nextSendPs = rate < (qp.lineRateBps > 0 ? qp.lineRateBps : this.cfg.lineRateBps) ? now + serializationPs(pool.wireBytes[pkt]!, rate) : 0
     if (qp.cc.onSend !== undefined) {
       try {
         qp.cc.onSend(payload)

@@ -51,6 +51,8 @@ export class QueuePair {
 
   /** The NIC lane (transmit ring and ports) this queue pair sends on, and its receiver answers on. */
   lane = 0
+  /** The rate its lane lets it send at (one plane, NVLink); 0: the NIC's line rate. Pacing starts below it. */
+  lineRateBps = 0
   /** True while the queue pair sits in its NIC's transmit ring. */
   active = false
   retransmittedPackets = 0

@@ -52,7 +52,14 @@ export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number
   const c = trace.collective
   if (!c) return null
   const n = trace.ranks
-  const alphaOver = (pairs: [number, number][]) => pairs.reduce((m, [a, b]) => Math.max(m, fabric.alphaPs(hostOfRank[a]!, hostOfRank[b]!)), 0)
+  // Pairs the topology does not simulate (intra-server, skipped) take no time. A step made only of
+  // them costs nothing, which the bandwidth term below cannot express: no model then.
+  const skipped = (a: number, b: number) => fabric.skips(hostOfRank[a]!, hostOfRank[b]!)
+  let allSkipped = false
+  const alphaOver = (pairs: [number, number][]) => {
+    if (pairs.every(([a, b]) => skipped(a, b))) allSkipped = true
+    return pairs.reduce((m, [a, b]) => (skipped(a, b) ? m : Math.max(m, fabric.alphaPs(hostOfRank[a]!, hostOfRank[b]!))), 0)
+  }
   const ring = () => alphaOver(Array.from({ length: n }, (_, r): [number, number] => [r, (r + 1) % n]))
   let name: string
   let steps: number
@@ -75,6 +82,7 @@ export function collectiveModel(trace: Trace, fabric: Fabric, hostOfRank: number
   } else {
     return null
   }
+  if (allSkipped) return null
   const alphaPs = latencyPs / steps
   const payloadRateBps = payloadRateOf(fabric)
   const perRankBytes = busBwFactor(c.kind, n) * c.bytes

@@ -30,6 +30,15 @@ export function oneWayPs(path: readonly PathHop[], frameBytes: number): number {
   return ps
 }
 
+/**
+ * A queue pair's fixed window in packets: windowBdp x (packets sent at
+ * `rateBps` in one round trip), plus the packets an ACK waits for when ACKs
+ * are coalesced.
+ */
+export function windowPacketsFor(rttPs: number, rateBps: number, frameBytes: number, nic: Pick<FabricProfile['nic'], 'windowBdp' | 'ackEveryPackets'>): number {
+  return Math.ceil((nic.windowBdp * rttPs) / serializationPs(frameBytes, rateBps)) + nic.ackEveryPackets - 1
+}
+
 export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 'switch' | 'nic'>): FabricTiming {
   const nic = profile.nic
   const hostRateBps = topo.hostLinkGbps * 1e9
@@ -57,9 +66,7 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   const frameBytes = dataWireBytes(topo.mtuBytes, false)
   // Paths are symmetric: the ACK crosses the same kinds of hops back.
   const baseRttPs = oneWayPs(longest, frameBytes) + oneWayPs(longest, ACK_WIRE_BYTES)
-  // windowBdp x (packets the NIC sends in one base RTT over all its ports),
-  // plus the packets an ACK waits for when ACKs are coalesced.
-  const bdpPackets = Math.ceil((nic.windowBdp * baseRttPs) / serializationPs(frameBytes, nicLineRateBps(topo)))
+  const windowPackets = windowPacketsFor(baseRttPs, nicLineRateBps(topo), frameBytes, nic)
   // What arrives after XOFF is crossed: the PAUSE's trip up the cable and the
   // data already on it and in the switch's pipeline (2 x propagation + forwarding
   // latency, at the fastest rate), one maximum frame being sent when the PAUSE
@@ -67,5 +74,5 @@ export function fabricTiming(topo: TopologyConfig, profile: Pick<FabricProfile, 
   const fastestBps = Math.max(hostRateBps, fabricRateBps)
   const inFlightPs = 2 * linkDelayPs + psFromNs(profile.switch.forwardingLatencyNs)
   const pfcHeadroomNeededBytes = Math.ceil((inFlightPs * fastestBps) / 8e12) + 2 * dataWireBytes(topo.mtuBytes, true) + PFC_FRAME_WIRE_BYTES
-  return { baseRttPs, windowPackets: bdpPackets + nic.ackEveryPackets - 1, pfcHeadroomNeededBytes, hops: { hostUp, up, down, hostDown }, path }
+  return { baseRttPs, windowPackets, pfcHeadroomNeededBytes, hops: { hostUp, up, down, hostDown }, path }
 }

@@ -143,6 +143,7 @@ export class Fabric {
       const windowBytes = this.laneWindowBytes[lane] ?? this.windowBytes
       const q = new QueuePair(this.qps.length, src, dst, channel, entropy, new FixedWindow(windowBytes, lineRateBps, this.cc.name), this.profile.nic.reorderWindowPackets)
       q.lane = lane
+      q.lineRateBps = lineRateBps
       this.qps.push(q)
       this.qpByKey.set(key, q)
       const nic = this.nics[src]!

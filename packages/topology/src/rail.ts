@@ -1,8 +1,8 @@
-import { ACK_WIRE_BYTES, dataWireBytes, psFromNs, serializationPs } from '@aifab/core'
+import { ACK_WIRE_BYTES, dataWireBytes, psFromNs } from '@aifab/core'
 import { BUILTIN_CC, type CcDefinition } from '@aifab/nic'
 import type { FabricProfile } from './fabric-profile.ts'
 import { Fabric, type PathHop } from './fabric.ts'
-import { fabricTiming, oneWayPs } from './fabric-timing.ts'
+import { fabricTiming, oneWayPs, windowPacketsFor } from './fabric-timing.ts'
 import { railGroupServers, railPlanes, type RailConfig } from './topology-config.ts'
 import { Wiring } from './wiring.ts'
 
@@ -46,16 +46,21 @@ export function buildRail(
     // The NVLink lane's own bandwidth-delay product sets its queue pairs' window.
     const frame = dataWireBytes(topo.mtuBytes, false)
     const rttPs = oneWayPs(nvPath, frame) + oneWayPs(nvPath, ACK_WIRE_BYTES)
-    const packets = Math.ceil((profile.nic.windowBdp * rttPs) / serializationPs(frame, rateBps)) + profile.nic.ackEveryPackets - 1
     f.laneLineRateBps[nvLane] = rateBps
-    f.laneWindowBytes[nvLane] = packets * topo.mtuBytes
+    f.laneWindowBytes[nvLane] = windowPacketsFor(rttPs, rateBps, frame, profile.nic) * topo.mtuBytes
     f.pathOf = (src, dst) => (serverOf(src) === serverOf(dst) ? nvPath : timing.path(railOf(src) === railOf(dst) ? 1 : 2))
   } else {
     f.pathOf = (src, dst) => timing.path(railOf(src) === railOf(dst) ? 1 : 2)
     f.skips = (src, dst) => serverOf(src) === serverOf(dst)
   }
-  // A queue pair pinned to one plane sends at that plane's port rate.
-  if (!striped) for (let p = 0; p < P; p++) f.laneLineRateBps[p] = hostUp.rateBps
+  // A queue pair pinned to one plane sends at that plane's port rate, with that rate's window.
+  if (!striped) {
+    const planeWindowBytes = windowPacketsFor(timing.baseRttPs, hostUp.rateBps, dataWireBytes(topo.mtuBytes, false), profile.nic) * topo.mtuBytes
+    for (let p = 0; p < P; p++) {
+      f.laneLineRateBps[p] = hostUp.rateBps
+      f.laneWindowBytes[p] = planeWindowBytes
+    }
+  }
   f.laneOf = (src, dst, channel) => (nvlink && serverOf(src) === serverOf(dst) ? nvLane : striped ? 0 : channel % P)
   const w = new Wiring(f, topo, profile, cc, ccParams, timing)
 

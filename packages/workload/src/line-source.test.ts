@@ -14,14 +14,15 @@ describe('line sources', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aifab-lines-'))
 
   it('read a file across chunk boundaries, with CRLF, multi-byte characters and no final newline', () => {
-    // Lines long enough that several straddle the 1 MiB chunk edge, one with a 3-byte character split by it.
-    const lines = Array.from({ length: 3000 }, (_, i) => `${i} ${'x'.repeat(400 + (i % 7))}€`)
+    // The first line ends with a 3-byte character split by the 1 MiB chunk edge (bytes 2^20 - 1 .. 2^20 + 1),
+    // then lines long enough that more chunk edges fall inside them.
+    const lines = ['a'.repeat((1 << 20) - 1) + '€', ...Array.from({ length: 3000 }, (_, i) => `${i} ${'x'.repeat(400 + (i % 7))}€`)]
     const path = join(dir, 'a.txt')
     writeFileSync(path, lines.join('\r\n'))
     const got = all(new FileLines(path))
-    expect(got.length).toBe(3000)
+    expect(got.length).toBe(3001)
     expect(got.map(([, l]) => l)).toEqual(lines)
-    expect(got[2999]![0]).toBe(3000)
+    expect(got[3000]![0]).toBe(3001)
   })
 
   it('agree with a string split into lines', () => {

@@ -52,7 +52,14 @@ export class FileLines implements LineSource {
         text = this.rest + this.decoder.end()
         this.lines = text === '' ? [] : [text]
       } else {
-        text = this.rest + this.decoder.write(this.buf.subarray(0, n))
+        const chunk = this.decoder.write(this.buf.subarray(0, n))
+        // A chunk without a line break only lengthens the line in progress: splitting all of it
+        // again each time would cost the square of a long line's length.
+        if (!chunk.includes('\n')) {
+          this.rest += chunk
+          continue
+        }
+        text = this.rest + chunk
         this.lines = text.split('\n')
         this.rest = this.lines.pop()!
       }

@@ -38,7 +38,14 @@ export interface OpGraph {
 export function opGraph(ops: readonly TraceOp[], index: OpIndex): OpGraph {
   const n = ops.length
   const first = new Int32Array(n + 1)
-  for (const op of ops) for (const d of op.deps) first[index.at(d) + 1]!++
+  for (const op of ops) {
+    for (const d of op.deps) {
+      const at = index.at(d)
+      // parseTrace refuses such traces; one built in code must not silently lose a dependency.
+      if (at < 0) throw new RangeError(`op ${op.id} depends on op ${d}, which the trace does not have`)
+      first[at + 1]!++
+    }
+  }
   for (let i = 0; i < n; i++) first[i + 1]! += first[i]!
   const fill = first.slice(0, n)
   const dependents = new Int32Array(first[n]!)

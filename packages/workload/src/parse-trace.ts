@@ -29,8 +29,12 @@ export function loadTrace(path: string): Trace {
     } catch (e) {
       throw cannot(e)
     }
-    if (path.endsWith('.txt')) return importHpccFlows(lines, path)
-    return parseTrace(importHtsimCm(lines, path).trace, path)
+    try {
+      if (path.endsWith('.txt')) return importHpccFlows(lines, path)
+      return parseTrace(importHtsimCm(lines, path).trace, path)
+    } finally {
+      lines.close()
+    }
   }
   if (!path.endsWith('.msgpack')) {
     // JSON as aifab writes it is read one op at a time; anything else is parsed whole.

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inputWarnings } from '@aifab/core'
 import { describe, expect, it } from 'vitest'
 import { genAlltoall } from './gen-collectives.ts'
 import { loadTrace, parseTrace } from './parse-trace.ts'
@@ -37,6 +38,18 @@ describe('streamed JSON traces', () => {
     const path = file('pretty.json', JSON.stringify(trace, null, 2))
     expect(streamTraceJson(path)).toBeNull()
     expect(loadTrace(path)).toEqual(parseTrace(trace, path))
+  })
+
+  it('warn once about an unknown field, streamed or parsed whole after a layout break', () => {
+    inputWarnings.take()
+    const lines = text.split('\n')
+    lines[1] = '  "colour": "red",' + '\n' + lines[1]
+    // An op line in another layout half-way through forces the whole parse after the stream read the head.
+    const broken = lines.join('\n').replace('"id":3,', '"id": 3,').replace(/\n {4}\{"id": 3/, '\n  {"id": 3')
+    for (const body of [lines.join('\n'), broken]) {
+      expect(loadTrace(file('w.json', body)).ops.length).toBe(trace.ops.length)
+      expect(inputWarnings.take()).toEqual([`${join(dir, 'w.json')}: colour: unknown field, ignored; expected one of: format, version, name, description, ranks, collective, placement, jobs, ops`])
+    }
   })
 
   it('report a broken op line as the whole parse does, and content errors with the op index', () => {

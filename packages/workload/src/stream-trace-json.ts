@@ -1,4 +1,5 @@
-import { FieldReader } from '@aifab/core'
+import { FieldReader, InputWarnings, inputWarnings } from '@aifab/core'
+import { closeSync, openSync, readSync } from 'node:fs'
 import { FileLines } from './line-source.ts'
 import { TOP_FIELDS, parseTraceParts } from './parse-trace.ts'
 import type { Trace } from './trace.ts'
@@ -15,6 +16,13 @@ class NotLineLayout extends Error {}
  * with its position). Errors in the trace's content are thrown as usual.
  */
 export function streamTraceJson(path: string): Trace | null {
+  // aifab's layout starts with a line holding only "{": anything else (minified JSON above all) is parsed whole at once.
+  const fd = openSync(path, 'r')
+  const start = Buffer.alloc(3)
+  const n = readSync(fd, start, 0, 3, 0)
+  closeSync(fd)
+  const head = start.subarray(0, n).toString('latin1')
+  if (!(head.startsWith('{\n') || head === '{\r\n')) return null
   const lines = new FileLines(path)
   try {
     return streamFrom(lines, path)
@@ -56,12 +64,17 @@ function streamFrom(lines: FileLines, path: string): Trace | null {
     }
     throw mismatch()
   }
-  const r = new FieldReader(path)
-  const o = r.versionedObject(head, 'aifab.trace', 1, TOP_FIELDS)
+  // Warnings wait in a collector of their own: if the layout breaks, the whole parse warns again.
+  const warnings = new InputWarnings()
+  const r = new FieldReader(path, '', warnings)
+  let trace: Trace
   try {
-    return parseTraceParts(r, o, ops())
+    trace = parseTraceParts(r, r.versionedObject(head, 'aifab.trace', 1, TOP_FIELDS), ops())
   } catch (e) {
     if (e instanceof NotLineLayout) return null
+    warnings.moveInto(inputWarnings)
     throw e
   }
+  warnings.moveInto(inputWarnings)
+  return trace
 }
