@@ -26,18 +26,12 @@ function normalizedGoodput(prof: ReturnType<typeof profile>, seeds: number) {
 }
 
 describe('ECMP collisions (n = 8 flows over 8 spines)', () => {
-  it('ecmp: mean flow goodput is 1-(1-1/n)^n of a lone flow, averaged over seeds', () => {
-    const seeds = 200
-    const runs = normalizedGoodput(profile('roce'), seeds)
-    // Per run: flows sharing a path split it evenly, so n x mean goodput = paths used.
+  // The mean over 200 seeds against 1-(1-1/n)^n is a row of the validation suite (test/validation/).
+  it('ecmp: flows sharing a path split it evenly, so n x mean goodput = paths used, run by run', () => {
+    const runs = normalizedGoodput(profile('roce'), 20)
     for (const r of runs) expect(r.value * n).toBeCloseTo(r.uplinksUsed, 0)
-    const mean = runs.reduce((s, r) => s + r.value, 0) / seeds
-    // Balls into bins: mean and variance of the number of occupied paths.
-    const q = 1 - 1 / n
-    const model = 1 - q ** n
-    const varPaths = n * (n - 1) * (1 - 2 / n) ** n + n * q ** n - n * n * q ** (2 * n)
-    const standardError = Math.sqrt(varPaths) / n / Math.sqrt(seeds)
-    expect(Math.abs(mean - model)).toBeLessThan(4 * standardError)
+    // Collisions do happen: some seed leaves a path unused.
+    expect(runs.some((r) => r.uplinksUsed < n)).toBe(true)
   })
 
   it('adaptive + reorder: every flow gets the full line rate', () => {
