@@ -12,7 +12,7 @@ const trace = genRingAllreduce({ ranks: 8, bytes: 1 << 20 })
 function run(): { report: Report; fabric: Fabric; result: ReplayResult } {
   const fabric = buildFabric(leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 4 }), profile('ai-ethernet'), 1)
   const result = replay(fabric, trace, 'test')
-  const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })
+  const report = buildReport({ trace, traceFile: 'test', fabric, result })
   return { report, fabric, result }
 }
 const check = (r: ReturnType<typeof run>) => checkInvariants(r.report, r.fabric, trace, r.result)
@@ -50,7 +50,7 @@ describe('run invariants', () => {
     const id = fabric.sched.register({ onEvent: () => (port.cfg.rateBps *= 4) })
     fabric.sched.schedule(20_000_000, id, 0, 0)
     const result = replay(fabric, trace, 'test', { sampleIntervalPs: 1_000_000 })
-    const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })
+    const report = buildReport({ trace, traceFile: 'test', fabric, result })
     expect(checkInvariants(report, fabric, trace, result)).toMatchObject({ invariant: 'link rate', element: port.name })
     // The same run without the bug passes, sampled.
     const clean = buildFabric(leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 4 }), profile('ai-ethernet'), 1)

@@ -34,7 +34,7 @@ export function flowsTrace(flows: [number, number][], bytes: number, ranks: numb
 export function simulate(trace: Trace, topo: TopologyConfig, prof: FabricProfile, seed: number): { report: Report; fabric: Fabric } {
   const fabric = buildFabric(topo, prof, seed)
   const result = replay(fabric, trace, 'test')
-  const report = buildReport({ trace, traceFile: 'test', traceBytes: new Uint8Array(), fabric, result })
+  const report = buildReport({ trace, traceFile: 'test', fabric, result })
   // Every scenario run is held to the invariants the CLI checks.
   const v = checkInvariants(report, fabric, trace, result)
   if (v !== null) throw new Error(`invariant violated: ${v.invariant}: ${v.element}: ${v.detail}`)

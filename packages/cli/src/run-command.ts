@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type SeedRuns, type Violation } from '@aifab/report'
 import { inputWarnings, psFromUs } from '@aifab/core'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
@@ -52,7 +53,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     ccs.push(def)
   }
   const trace = loadTrace(a.trace)
-  const traceBytes = readFileSync(a.trace)
+  const traceSha256 = sha256OfFile(a.trace)
   // Inputs read with warnings (unknown fields): say so before a long run, not after.
   printInputWarnings()
   const limits = {
@@ -61,12 +62,12 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
     ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : a.out !== undefined && a.formats.includes('html') ? { sampleIntervalPs: psFromUs(10) } : {}),
   }
-  if (a.seeds !== undefined) return seedSweep(a, profiles, ccs, trace, traceBytes, topology, limits)
+  if (a.seeds !== undefined) return seedSweep(a, profiles, ccs, trace, traceSha256, topology, limits)
   const reports: Report[] = []
   const violations: (Violation | null)[] = []
   for (const [i, profile] of profiles.entries()) {
     if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
-    const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed: a.seed, limits, check: a.check })
+    const run = runScenario({ trace, traceFile: a.trace, traceSha256, topology, profile, cc: ccs[i]!, seed: a.seed, limits, check: a.check })
     violations.push(run.violation)
     const s = run.report.summary
     if (!a.quiet) {
@@ -118,7 +119,7 @@ function seedSweep(
   profiles: FabricProfile[],
   ccs: CcDefinition[],
   trace: Trace,
-  traceBytes: Uint8Array,
+  traceSha256: string,
   topology: TopologyConfig,
   limits: ReplayLimits,
 ): number {
@@ -126,7 +127,7 @@ function seedSweep(
   let broken: string | null = null
   for (const seed of a.seeds!) {
     profiles.forEach((profile, i) => {
-      const run = runScenario({ trace, traceFile: a.trace, traceBytes, topology, profile, cc: ccs[i]!, seed, limits, check: a.check })
+      const run = runScenario({ trace, traceFile: a.trace, traceSha256, topology, profile, cc: ccs[i]!, seed, limits, check: a.check })
       sweep[i]!.runs.push(seedRun(run.report))
       if (run.violation !== null && broken === null) broken = `${profile.name}, seed ${seed}: ${run.violation.invariant}: ${run.violation.element}: ${run.violation.detail}`
       if (!a.quiet) process.stderr.write(`aifab: ${profile.name}, seed ${seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
@@ -144,4 +145,17 @@ function seedSweep(
     return EXIT.internal
   }
   return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete
+}
+
+/** sha256 (hex) of a file, read 1 MiB at a time so a huge trace is not held twice. */
+function sha256OfFile(path: string): string {
+  const hash = createHash('sha256')
+  const buf = Buffer.alloc(1 << 20)
+  const fd = openSync(path, 'r')
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
 }

@@ -7,8 +7,8 @@ export interface Scenario {
   trace: Trace
   /** Where the trace came from (named in errors and in the report). */
   traceFile: string
-  /** The trace file's bytes, for the report's content hash; a trace built in memory is hashed from its JSON. */
-  traceBytes?: Uint8Array
+  /** sha256 of the trace file, for the report; a trace built in memory is hashed from its JSON. */
+  traceSha256?: string
   topology: TopologyConfig
   profile: FabricProfile
   /** The congestion controller (a loaded module); default: the built-in the profile names. */
@@ -31,8 +31,7 @@ export function runScenario(s: Scenario): ScenarioRun {
   const t0 = performance.now()
   const fabric = buildFabric(s.topology, s.profile, s.seed, s.cc)
   const result = replay(fabric, s.trace, s.traceFile, s.limits)
-  const traceBytes = s.traceBytes ?? new TextEncoder().encode(JSON.stringify(s.trace))
-  const report = buildReport({ trace: s.trace, traceFile: s.traceFile, traceBytes, fabric, result })
+  const report = buildReport({ trace: s.trace, traceFile: s.traceFile, ...(s.traceSha256 !== undefined ? { traceSha256: s.traceSha256 } : {}), fabric, result })
   const violation = s.check === false ? null : checkInvariants(report, fabric, s.trace, result)
   return { report, wallSeconds: (performance.now() - t0) / 1000, violation }
 }

@@ -153,13 +153,14 @@ export interface Report {
 export interface ReportInput {
   trace: Trace
   traceFile: string
-  traceBytes: Uint8Array
+  /** sha256 (hex) of the trace file's bytes; default: of the trace's JSON (a trace built in memory). */
+  traceSha256?: string
   fabric: Fabric
   result: ReplayResult
 }
 
 /** Builds the one report object of a run; every output format renders from it. */
-export function buildReport({ trace, traceFile, traceBytes, fabric, result }: ReportInput): Report {
+export function buildReport({ trace, traceFile, traceSha256, fabric, result }: ReportInput): Report {
   const c = fabric.counters()
   const lineRateBps = fabric.lineRateBps
   const mtu = fabric.mtuBytes
@@ -237,7 +238,7 @@ export function buildReport({ trace, traceFile, traceBytes, fabric, result }: Re
     trace: {
       name: trace.name,
       file: traceFile,
-      sha256: createHash('sha256').update(traceBytes).digest('hex'),
+      sha256: traceSha256 ?? createHash('sha256').update(JSON.stringify(trace)).digest('hex'),
       ranks: trace.ranks,
       ops: trace.ops.length,
       collective: coll ?? null,
