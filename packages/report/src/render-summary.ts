@@ -45,6 +45,8 @@ export function renderSummary(reports: readonly Report[]): string {
   row('efficiency, payload', (r) => fmtPct(s(r).efficiency))
   row('efficiency, wire', (r) => fmtPct(s(r).efficiencyWire))
   row('flow goodput mean / job', (r) => `${fmtPct(s(r).goodputMeanFraction)} / ${fmtPct(s(r).goodputJobFraction)}`)
+  row('FCT mean / p50 / p99 / max', (r) => (s(r).fct === null ? '-' : [s(r).fct!.meanPs, s(r).fct!.p50Ps, s(r).fct!.p99Ps, s(r).fct!.maxPs].map(fmtTime).join(' / ')))
+  row('slowdown mean / p99', (r) => (s(r).fct === null ? '-' : `${s(r).fct!.slowdownMean.toFixed(2)} / ${s(r).fct!.slowdownP99.toFixed(2)}`))
   // A mix: each job's own time, and its busbw or mean flow goodput.
   first.jobs.forEach((job, j) => {
     row(`job ${job.name}`, (r) => {
@@ -85,6 +87,7 @@ export function renderSummary(reports: readonly Report[]): string {
     row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}${high === undefined ? '' : ` .. ${fmtTime(high)}`}, ${fmtPct(model.efficiency)}`)
   }
   lines.push(...table(head, rows))
+  lines.push(...ncclTable(reports))
   if (reports.length > 1) {
     lines.push('')
     for (const r of reports.slice(1)) {
@@ -123,4 +126,28 @@ function fmtPct(x: number | null): string {
 
 function fmtNum(x: number | null): string {
   return x === null ? '-' : x.toFixed(1)
+}
+
+/**
+ * The nccl-tests view of each collective (the trace's, or each job's): size in
+ * bytes, count of 4-byte elements, time, algbw and busbw in GB/s, one row per run.
+ */
+function ncclTable(reports: readonly Report[]): string[] {
+  const rows: string[][] = []
+  for (const r of reports) {
+    const c = r.trace.collective
+    if (c && r.summary.completionTimePs !== null) rows.push([r.profile.name, c.kind, String(c.bytes), String(Math.floor(c.bytes / 4)), (r.summary.completionTimePs / 1e6).toFixed(1), fmtNum(r.summary.algbwGbps), fmtNum(r.summary.busbwGbps)])
+    // A mix: each job that is a collective (it has a busbw), sized by the payload it moved.
+    for (const j of r.jobs) {
+      if (j.busbwGbps !== null && j.completionTimePs !== null) rows.push([`${r.profile.name} / ${j.name}`, 'job', String(j.payloadBytes), '-', (j.completionTimePs / 1e6).toFixed(1), fmtNum(j.algbwGbps), fmtNum(j.busbwGbps)])
+    }
+  }
+  if (rows.length === 0) return []
+  return ['', ...table(['nccl-tests view', 'collective', 'size (B)', 'count (float)', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'], rows.map((x) => [x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, gbytes(x[5]!), gbytes(x[6]!)]))]
+}
+
+/** nccl-tests prints GB/s: Gb/s / 8. */
+function gbytes(gbps: string): string {
+  const v = Number(gbps)
+  return Number.isFinite(v) ? (v / 8).toFixed(2) : gbps
 }

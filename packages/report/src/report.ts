@@ -72,6 +72,8 @@ export interface Summary {
   /** Over the flows that completed: mean of (bytes / line rate) / FCT, and the same with the largest FCT. */
   goodputMeanFraction: number
   goodputJobFraction: number
+  /** Flow completion times of the flows that completed (ps), and their slowdown: FCT / the flow alone on the idle fabric. */
+  fct: { flows: number; meanPs: number; p50Ps: number; p99Ps: number; maxPs: number; slowdownMean: number; slowdownP99: number } | null
   payloadBytes: number
   /** Bytes NICs put on the wire: data (with headers and retransmissions) and ACK/NAK frames. */
   wireBytes: number
@@ -261,6 +263,7 @@ export function buildReport({ trace, traceFile, traceSha256, fabric, result }: R
       efficiencyWire: efficiency === null ? null : efficiency * wireFactor,
       goodputMeanFraction,
       goodputJobFraction,
+      fct: fctStats(done),
       payloadBytes,
       wireBytes,
       drops: c.drops,
@@ -396,4 +399,17 @@ function tierRecords(fabric: Fabric, durationPs: number): TierRecord[] {
     })
   }
   return out
+}
+
+/** Nearest-rank quantile of sorted values. */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
+}
+
+function fctStats(done: readonly FlowRecord[]): Summary['fct'] {
+  if (done.length === 0) return null
+  const fct = done.map((f) => f.fctPs).sort((a, b) => a - b)
+  const slow = done.map((f) => f.fctPs / f.idealFctPs).sort((a, b) => a - b)
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+  return { flows: done.length, meanPs: mean(fct), p50Ps: quantile(fct, 0.5), p99Ps: quantile(fct, 0.99), maxPs: fct[fct.length - 1]!, slowdownMean: mean(slow), slowdownP99: quantile(slow, 0.99) }
 }
