@@ -176,6 +176,15 @@ describe('aifab CLI', () => {
     expect(e.halfWidth).toBeGreaterThanOrEqual(0)
   })
 
+  it('validate checks a trace, topology or profile without running', () => {
+    expect(aifab('validate', roce, '--topology', topo).stdout).toMatch(/^ok: configs\/profiles\/roce\.json: profile "roce"/)
+    expect(aifab('validate', 'traces/htsim-chain.cm').stdout).toMatch(/^ok: traces\/htsim-chain\.cm: trace "htsim-chain\.cm": 5 ops, 128 ranks/)
+    expect(aifab('validate', topo).stdout).toMatch(/^ok: .*: topology: leaf-spine 2 leaves/)
+    const r = aifab('validate', 'traces/htsim-chain.cm', '--topology', topo)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/htsim-chain\.cm: ranks: 128 ranks do not fit on .* \(8 hosts\)/)
+  })
+
   it('an unknown field is read with a warning naming it, before the run', () => {
     const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))
     p.switch.loadBalacing = 'spray'

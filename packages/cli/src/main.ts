@@ -8,6 +8,7 @@ import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen
 import { mixCommand } from './mix-command.ts'
 import { importCommand } from './import-command.ts'
 import { reportCommand } from './report-command.ts'
+import { validateCommand } from './validate-command.ts'
 import { EXIT, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '@aifab/report'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
@@ -247,6 +248,20 @@ export async function main(args: string[]): Promise<number> {
         },
       )
       .command(
+        'validate <file>',
+        'check a trace, topology or profile without running anything',
+        (y) =>
+          y
+            .positional('file', { type: 'string', describe: 'a trace (.json, .msgpack, .cm, .txt), a topology or a profile' })
+            .option('topology', { type: 'string', describe: 'also check that a profile or trace fits this topology' })
+            .example('$0 validate configs/profiles/roce.json --topology configs/topologies/leaf-spine-8x8x8-400g.json', 'a profile, against a topology')
+            .example('$0 validate traces/htsim-chain.cm', 'an htsim connection matrix'),
+        (argv) => {
+          rejectRepeats(argv as Argv)
+          process.stdout.write(validateCommand(argv.file as string, argv.topology as string | undefined) + '\n')
+        },
+      )
+      .command(
         'cc <action>',
         'congestion control: `aifab cc list` lists the built-ins with their parameters and defaults',
         (y) => y.positional('action', { choices: ['list'] as const, describe: 'what to do' }),
@@ -254,7 +269,7 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
-      .demandCommand(1, 'name a command: replay, compare, gen, mix, import, report or cc list')
+      .demandCommand(1, 'name a command: replay, compare, gen, mix, import, report, validate or cc list')
       .strict()
       .help()
       .version(false)
