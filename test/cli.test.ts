@@ -176,6 +176,15 @@ describe('aifab CLI', () => {
     expect(e.halfWidth).toBeGreaterThanOrEqual(0)
   })
 
+  it('logs go to --log-file as JSON lines, never to stdout', () => {
+    const log = join(dir, 'logs', 'run.log')
+    const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-level', 'info', '--log-file', log, '--json', '--quiet')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).format).toBe('aifab.report')
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.msg)).toEqual(['inputs loaded', 'run done'])
+  })
+
   it('validate checks a trace, topology or profile without running', () => {
     expect(aifab('validate', roce, '--topology', topo).stdout).toMatch(/^ok: configs\/profiles\/roce\.json: profile "roce"/)
     expect(aifab('validate', 'traces/htsim-chain.cm').stdout).toMatch(/^ok: traces\/htsim-chain\.cm: trace "htsim-chain\.cm": 5 ops, 128 ranks/)

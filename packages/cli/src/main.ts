@@ -2,7 +2,7 @@ import { InputError, inputWarnings } from '@aifab/core'
 import { PLACEMENTS } from '@aifab/workload'
 import { FLOWLET_PICKS, LOAD_BALANCING_MODES, SPRAY_ORDERS } from '@aifab/switch'
 import { BUILTIN_CC, ENTROPY_POLICIES, RELIABILITY_MODES } from '@aifab/nic'
-import { pino } from 'pino'
+import { createLogger } from './logger.ts'
 import yargs from 'yargs'
 import { ALLREDUCE_ALGORITHMS, GEN_KINDS, genCommand, type GenArgs } from './gen-command.ts'
 import { mixCommand } from './mix-command.ts'
@@ -25,7 +25,8 @@ const RUN_OPTIONS = {
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
-  'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'structured (JSON) log lines on stderr' },
+  'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'log lines on stderr (readable in a terminal, JSON otherwise) or in --log-file' },
+  'log-file': { type: 'string', describe: 'write the log (JSON lines) to this file instead of stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
   'max-events': { type: 'number', describe: 'stop after this many events (exit 3, partial report)' },
   'sample-us': { type: 'number', describe: 'sample every flow\'s rate, window, RTT and U this often into the report (timeSeries)' },
@@ -136,7 +137,7 @@ function parseFormats(v: unknown): OutputFormat[] {
 /** The aifab command line. Returns the process exit code; never throws. */
 export async function main(args: string[]): Promise<number> {
   let code: number = EXIT.ok
-  const logger = (argv: Argv) => pino({ level: (argv['log-level'] as string) ?? 'warn', base: null }, pino.destination(2))
+  const logger = (argv: Argv) => createLogger((argv['log-level'] as string) ?? 'warn', argv['log-file'] as string | undefined)
   try {
     await yargs(args)
       .scriptName('aifab')

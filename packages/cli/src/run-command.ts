@@ -56,6 +56,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const traceSha256 = sha256OfFile(a.trace)
   // Inputs read with warnings (unknown fields): say so before a long run, not after.
   printInputWarnings()
+  log.info({ trace: a.trace, ops: trace.ops.length, ranks: trace.ranks, topology: a.topology, profiles: a.profiles, sha256: traceSha256 }, 'inputs loaded')
   const limits = {
     ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
     ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
