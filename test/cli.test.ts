@@ -14,7 +14,7 @@ let dir = ''
 let trace = ''
 
 function aifab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -174,6 +174,20 @@ describe('aifab CLI', () => {
     const xs = seeds.profiles[0].runs.map((x: { efficiency: number }) => x.efficiency)
     expect(e.mean).toBeCloseTo(xs.reduce((a: number, b: number) => a + b, 0) / 4, 12)
     expect(e.halfWidth).toBeGreaterThanOrEqual(0)
+  })
+
+  it('a run longer than a second shows a progress bar on a terminal, and the same report as without', () => {
+    // `script` gives the command a terminal; its output goes to a file, stdout to another.
+    const out = join(dir, 'tty.json')
+    const typescript = join(dir, 'tty.typescript')
+    const flagship = ['traces/ring-allreduce-64r-64mib.json', '--topology', 'configs/topologies/leaf-spine-8x8x8-400g.json', '--profile', 'configs/profiles/roce.json', '--json']
+    const cmd = [process.execPath, bin, 'replay', ...flagship].map((x) => `'${x}'`).join(' ')
+    const r = spawnSync('script', ['-qec', `${cmd} > '${out}'`, typescript], { cwd: root, encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(typescript, 'utf8')).toMatch(/\d+\/8064 ops \| simulated [\d.]+ ms \| [\d.]+ M events\/s \| ETA/)
+    const plain = aifab('replay', ...flagship, '--quiet')
+    expect(plain.stderr).toBe('')
+    expect(readFileSync(out, 'utf8')).toBe(plain.stdout)
   })
 
   it('logs go to --log-file as JSON lines, never to stdout', () => {

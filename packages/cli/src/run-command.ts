@@ -10,6 +10,7 @@ import { checkCcFitsProfile, type FabricProfile, type TopologyConfig } from '@ai
 import { resolveCcParams, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
+import { ProgressBar } from './progress-bar.ts'
 
 export interface RunArgs {
   trace: string
@@ -68,7 +69,19 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const violations: (Violation | null)[] = []
   for (const [i, profile] of profiles.entries()) {
     if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
-    const run = runScenario({ trace, traceFile: a.trace, traceSha256, topology, profile, cc: ccs[i]!, seed: a.seed, limits, check: a.check })
+    const bar = ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
+    const run = runScenario({
+      trace,
+      traceFile: a.trace,
+      traceSha256,
+      topology,
+      profile,
+      cc: ccs[i]!,
+      seed: a.seed,
+      limits: bar === null ? limits : { ...limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) },
+      check: a.check,
+    })
+    bar?.stop()
     violations.push(run.violation)
     const s = run.report.summary
     if (!a.quiet) {

@@ -7,6 +7,7 @@ import { OpIndex, opGraph, type OpGraph } from './op-graph.ts'
 
 const START_OP = 0
 const COMPUTE_DONE = 1
+const PROGRESS = 2
 
 export interface ReplayLimits {
   /** Stop when simulated time passes this (ps). */
@@ -14,7 +15,12 @@ export interface ReplayLimits {
   maxEvents?: number
   /** Sample every queue pair's rate, window, RTT and U at this interval (ps); absent: no time series. */
   sampleIntervalPs?: number
+  /** Told every 10 us of simulated time how far the run is (for a progress bar; it must not touch the simulation). */
+  onProgress?: (completedOps: number, totalOps: number, simPs: number, events: number) => void
 }
+
+/** Simulated time between progress calls. */
+const PROGRESS_EVERY_PS = 10_000_000
 
 /** How a run ended. `cc-error`: a congestion controller broke its contract (see ReplayResult.error). */
 export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled' | 'cc-error'
@@ -85,6 +91,9 @@ class Replayer implements MessageListener, EventTarget {
   private readonly hostOfRank: number[]
   private readonly targetId: number
   private completed = 0
+  private onProgress: ReplayLimits['onProgress'] | null = null
+  /** Progress calls are not part of the simulation: the report's event count leaves them out. */
+  private progressEvents = 0
   private skippedBytes = 0
 
   constructor(
@@ -109,6 +118,8 @@ class Replayer implements MessageListener, EventTarget {
     const sched = this.fabric.sched
     for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
     const sampler = limits.sampleIntervalPs ? new FlowSampler(this.fabric, limits.sampleIntervalPs, () => this.completed === this.n) : null
+    this.onProgress = limits.onProgress ?? null
+    if (this.onProgress !== null) sched.schedule(PROGRESS_EVERY_PS, this.targetId, PROGRESS, 0)
     let why: ReturnType<typeof sched.run> | 'cc-error'
     let error: string | null = null
     try {
@@ -139,7 +150,7 @@ class Replayer implements MessageListener, EventTarget {
       timeSeries: sampler?.result() ?? null,
       rateExcess: sampler?.rateExcess ?? null,
       simEndPs: sched.nowPs,
-      events: sched.executed,
+      events: sched.executed - this.progressEvents,
     }
   }
 
@@ -156,6 +167,14 @@ class Replayer implements MessageListener, EventTarget {
    * parts have.
    */
   onEvent(kind: number, i: number): void {
+    if (kind === PROGRESS) {
+      this.progressEvents++
+      const sched = this.fabric.sched
+      this.onProgress!(this.completed, this.n, sched.nowPs, sched.executed)
+      // Done, or nothing else will ever happen: progress must not keep the run alive.
+      if (this.completed < this.n && sched.pending > 0) sched.schedule(sched.nowPs + PROGRESS_EVERY_PS, this.targetId, PROGRESS, 0)
+      return
+    }
     if (kind === COMPUTE_DONE) {
       this.messageDelivered(i)
       return

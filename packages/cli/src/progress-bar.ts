@@ -1,0 +1,38 @@
+import cliProgress from 'cli-progress'
+import { fmtTime } from '@aifab/report'
+
+/**
+ * A progress bar on stderr for a run that lasts more than a second, when
+ * stderr is a terminal: ops done of the trace's ops, simulated time, events/s
+ * and the ETA. Fed by the replay's progress calls; redrawn at most 10 times a second.
+ */
+export class ProgressBar {
+  private bar: cliProgress.SingleBar | null = null
+  private readonly startMs = performance.now()
+  private lastMs = 0
+
+  static wanted(quiet: boolean): boolean {
+    return !quiet && process.stderr.isTTY === true
+  }
+
+  update(completed: number, total: number, simPs: number, events: number): void {
+    const now = performance.now()
+    if (now - this.startMs < 1000 || now - this.lastMs < 100) return
+    this.lastMs = now
+    const payload = { sim: fmtTime(simPs), rate: `${((events / (now - this.startMs)) * 1e-3).toFixed(2)} M events/s` }
+    if (this.bar === null) {
+      this.bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: '  {bar} {value}/{total} ops | simulated {sim} | {rate} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+      process.stderr.write('\n')
+      this.bar.start(total, completed, payload)
+    } else {
+      this.bar.update(completed, payload)
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop()
+  }
+}
