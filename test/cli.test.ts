@@ -190,6 +190,23 @@ describe('aifab CLI', () => {
     expect(readFileSync(out, 'utf8')).toBe(plain.stdout)
   })
 
+  it('--from-report runs a saved run again, byte for byte, and refuses when its trace changed', () => {
+    const report = join(dir, 'again.json')
+    const first = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'configs/cc/example-cc.mjs', '--cc-param', 'fraction=0.5', '--sample-us', '20', '--json', '--quiet')
+    expect(first.code).toBe(0)
+    writeFileSync(report, first.stdout)
+    expect(JSON.parse(first.stdout).inputs).toMatchObject({ topology: { file: topo }, profile: { file: aie }, ccModule: { file: 'configs/cc/example-cc.mjs' }, limits: { sampleUs: 20 } })
+    expect(aifab('replay', '--from-report', report, '--json', '--quiet').stdout).toBe(first.stdout)
+    const copy = join(dir, 'copy.json')
+    writeFileSync(copy, readFileSync(trace))
+    const r = aifab('replay', copy, '--topology', topo, '--profile', roce, '--json', '--quiet')
+    writeFileSync(report, r.stdout)
+    writeFileSync(copy, readFileSync(trace, 'utf8') + ' ')
+    const refused = aifab('replay', '--from-report', report)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/trace\.sha256: .*copy\.json changed since the run: sha256 [0-9a-f]{64}, the report has [0-9a-f]{64}/)
+  })
+
   it('logs go to --log-file as JSON lines, never to stdout', () => {
     const log = join(dir, 'logs', 'run.log')
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-level', 'info', '--log-file', log, '--json', '--quiet')

@@ -9,7 +9,7 @@ import { mixCommand } from './mix-command.ts'
 import { importCommand } from './import-command.ts'
 import { reportCommand } from './report-command.ts'
 import { validateCommand } from './validate-command.ts'
-import { EXIT, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
+import { EXIT, fromReportCommand, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '@aifab/report'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 
@@ -17,7 +17,7 @@ import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
 class UsageError extends Error {}
 
 const RUN_OPTIONS = {
-  topology: { type: 'string', demandOption: true, describe: 'topology JSON file (configs/topologies/)' },
+  topology: { type: 'string', describe: 'topology JSON file (configs/topologies/); required' },
   seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
   out: { type: 'string', describe: 'directory to write the reports into' },
   format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), html (charts; samples every 10 us unless --sample-us says otherwise), hpcc-fct (HPCC\'s fct.txt)' },
@@ -74,6 +74,8 @@ function rejectRepeats(argv: Argv): void {
 
 function runArgs(argv: Argv, profiles: string[]): RunArgs {
   rejectRepeats(argv)
+  if (argv.trace === undefined) throw new InputError('trace', '', 'expected a trace file argument')
+  if (argv.topology === undefined) throw new InputError('--topology', '', 'expected a topology file')
   const seed = argv.seed as number
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', '', `expected an integer in 0..4294967295, got ${seed}`)
   const overrides: ProfileOverrides = {}
@@ -143,12 +145,30 @@ export async function main(args: string[]): Promise<number> {
       .scriptName('aifab')
       .usage('$0 <command> [options]\n\nPacket-level emulator of AI Ethernet fabrics.')
       .command(
-        'replay <trace>',
+        'replay [trace]',
         'replay a trace on a fabric with one profile',
-        (y) => y.positional('trace', { type: 'string', describe: 'trace file (.json or .msgpack)' }).options(RUN_OPTIONS).option('profile', { type: 'string', demandOption: true, describe: 'fabric profile JSON (configs/profiles/)' }),
+        (y) =>
+          y
+            .positional('trace', { type: 'string', describe: 'trace file (.json, .msgpack, htsim .cm, HPCC flow .txt)' })
+            .options(RUN_OPTIONS)
+            .option('profile', { type: 'string', describe: 'fabric profile JSON (configs/profiles/); required' })
+            .option('from-report', { type: 'string', describe: 'run a saved report.json or compare.json again from what it records (refused if its trace or CC module changed)' })
+            .example('$0 replay traces/ring-allreduce-64r-64mib.json --topology configs/topologies/leaf-spine-8x8x8-400g.json --profile configs/profiles/ai-ethernet.json', 'the flagship all-reduce on AI Ethernet')
+            .example('$0 replay traces/incast-16to1-1mib.json --topology configs/topologies/leaf-spine-8x8x8-400g.json --profile configs/profiles/roce.json --pfc off --sample-us 5 --out out --format json,html', 'an override, a time series, and the HTML report')
+            .example('$0 replay --from-report out/report.json --json', 'the same run again, byte for byte'),
         async (argv) => {
+          if (argv['from-report'] !== undefined) {
+            rejectRepeats(argv as Argv)
+            for (const flag of ['trace', 'topology', 'profile', 'seeds']) {
+              if (argv[flag] !== undefined) throw new InputError('--from-report', '', `the report says what to run; drop ${flag === 'trace' ? 'the trace argument' : `--${flag}`}`)
+            }
+            const formats = parseFormats(argv.format)
+            code = await fromReportCommand(argv['from-report'] as string, { json: argv.json as boolean, quiet: argv.quiet as boolean, check: argv.check as boolean, formats, ...(argv.out !== undefined ? { out: argv.out as string } : {}) }, logger(argv as Argv))
+            return
+          }
           // --profile repeats only for compare.
           if (Array.isArray(argv.profile)) throw new InputError('--profile', '', `given ${argv.profile.length} times; expected one value (compare takes several)`)
+          if (argv.profile === undefined) throw new InputError('--profile', '', 'expected a fabric profile file (or --from-report)')
           code = await runCommand(runArgs(argv as Argv, [argv.profile as string]), logger(argv as Argv))
         },
       )

@@ -9,14 +9,7 @@ import { writeOutputs } from './output.ts'
  * those the run wrote. Without --out, prints the summary.
  */
 export function reportCommand(file: string, formats: readonly OutputFormat[], out: string | undefined, quiet: boolean): void {
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    throw new InputError(file, '', err.code !== undefined ? `cannot read file: ${err.code}` : `not valid JSON: ${err.message}`)
-  }
-  const reports = reportsOf(doc, file)
+  const reports = readReports(file)
   if (out === undefined) {
     process.stdout.write(renderSummary(reports))
     return
@@ -25,8 +18,15 @@ export function reportCommand(file: string, formats: readonly OutputFormat[], ou
   if (!quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
 }
 
-/** A report.json holds one run; a compare.json a baseline and a candidate, or candidates. */
-function reportsOf(doc: unknown, file: string): Report[] {
+/** The runs a saved report.json (one) or compare.json (a baseline and a candidate, or candidates) holds. */
+export function readReports(file: string): Report[] {
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    throw new InputError(file, '', err.code !== undefined ? `cannot read file: ${err.code}` : `not valid JSON: ${err.message}`)
+  }
   const isReport = (x: unknown): x is Report => typeof x === 'object' && x !== null && (x as Report).format === REPORT_FORMAT
   const d = doc as { baseline?: unknown; candidate?: unknown; candidates?: unknown }
   const others = Array.isArray(d?.candidates) ? d.candidates : [d?.candidate]

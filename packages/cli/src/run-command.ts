@@ -1,16 +1,18 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import { createHash } from 'node:crypto'
-import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type SeedRuns, type Violation } from '@aifab/report'
-import { inputWarnings, psFromUs } from '@aifab/core'
+import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type RunInputs, type SeedRuns, type Violation } from '@aifab/report'
+import { InputError, inputWarnings, psFromUs } from '@aifab/core'
+import { relative, resolve } from 'node:path'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
 import type { Logger } from 'pino'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
 import { ccBaseDir, loadCc } from './load-cc.ts'
-import { checkCcFitsProfile, type FabricProfile, type TopologyConfig } from '@aifab/topology'
-import { resolveCcParams, type CcDefinition } from '@aifab/nic'
+import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
+import { BUILTIN_CC, builtinCc, resolveCcParams, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
 import { ProgressBar } from './progress-bar.ts'
+import { readReports } from './report-command.ts'
 
 export interface RunArgs {
   trace: string
@@ -42,28 +44,119 @@ export function printInputWarnings(): void {
   for (const w of inputWarnings.take()) process.stderr.write(`aifab: warning: ${w}\n`)
 }
 
+/** Everything a run needs, read and checked: from files (runCommand) or from a saved report (--from-report). */
+export interface Prepared {
+  topology: TopologyConfig
+  profiles: FabricProfile[]
+  ccs: CcDefinition[]
+  trace: Trace
+  traceFile: string
+  traceSha256: string
+  seed: number
+  limits: ReplayLimits
+  /** Per profile: the files read and the limits, for its report. */
+  inputs: RunInputs[]
+}
+
 /** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
 export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const topology = loadTopology(a.topology)
   const profiles = a.profiles.map((p) => loadProfile(p, a.overrides, topology))
   const ccs: CcDefinition[] = []
+  const ccModules: RunInputs['ccModule'][] = []
   for (let i = 0; i < profiles.length; i++) {
-    const def = await loadCc(profiles[i]!.nic.congestionControl, ccBaseDir(a.profiles[i]!, a.overrides.cc !== undefined), a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
+    const spec = profiles[i]!.nic.congestionControl
+    const baseDir = ccBaseDir(a.profiles[i]!, a.overrides.cc !== undefined)
+    const def = await loadCc(spec, baseDir, a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
     checkCcFitsProfile(def, profiles[i]!, a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
     resolveCcParams(def, profiles[i]!.nic.ccParams, a.overrides['cc-param'] ? '--cc-param' : a.profiles[i]!, 'nic.ccParams')
     ccs.push(def)
+    const file = ccModuleFile(spec, baseDir)
+    ccModules.push(file === null ? null : { file, sha256: sha256OfFile(file) })
   }
   const trace = loadTrace(a.trace)
   const traceSha256 = sha256OfFile(a.trace)
   // Inputs read with warnings (unknown fields): say so before a long run, not after.
   printInputWarnings()
   log.info({ trace: a.trace, ops: trace.ops.length, ranks: trace.ranks, topology: a.topology, profiles: a.profiles, sha256: traceSha256 }, 'inputs loaded')
-  const limits = {
-    ...(a.maxSimTimeUs !== undefined ? { maxSimTimePs: psFromUs(a.maxSimTimeUs) } : {}),
-    ...(a.maxEvents !== undefined ? { maxEvents: a.maxEvents } : {}),
-    // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
-    ...(a.sampleUs !== undefined ? { sampleIntervalPs: psFromUs(a.sampleUs) } : a.out !== undefined && a.formats.includes('html') ? { sampleIntervalPs: psFromUs(10) } : {}),
+  // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
+  const sampleUs = a.sampleUs ?? (a.out !== undefined && a.formats.includes('html') ? 10 : undefined)
+  const recorded = { maxSimTimeUs: a.maxSimTimeUs ?? null, maxEvents: a.maxEvents ?? null, sampleUs: sampleUs ?? null }
+  const topologyInput = { file: a.topology, sha256: sha256OfFile(a.topology) }
+  return execute(a, log, {
+    topology,
+    profiles,
+    ccs,
+    trace,
+    traceFile: a.trace,
+    traceSha256,
+    seed: a.seed,
+    limits: limitsOf(recorded),
+    inputs: profiles.map((_, i) => ({ topology: topologyInput, profile: { file: a.profiles[i]!, sha256: sha256OfFile(a.profiles[i]!) }, ccModule: ccModules[i]!, limits: recorded })),
+  })
+}
+
+function limitsOf(l: RunInputs['limits']): ReplayLimits {
+  return {
+    ...(l.maxSimTimeUs !== null ? { maxSimTimePs: psFromUs(l.maxSimTimeUs) } : {}),
+    ...(l.maxEvents !== null ? { maxEvents: l.maxEvents } : {}),
+    ...(l.sampleUs !== null ? { sampleIntervalPs: psFromUs(l.sampleUs) } : {}),
   }
+}
+
+/** The module file a congestion-control spec names (relative to the working directory, as the trace's is), or null for a built-in. */
+function ccModuleFile(spec: string, baseDir: string): string | null {
+  return BUILTIN_CC[spec] !== undefined ? null : relative(process.cwd(), resolve(baseDir, spec))
+}
+
+/**
+ * `replay --from-report REPORT`: runs a saved report.json or compare.json
+ * again from what it holds (the resolved topology and profiles, the seed, the
+ * limits) and the trace and congestion-control module files it names, which
+ * must still hash as they did; the new report is byte for byte the old one.
+ */
+export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' | 'topology' | 'profiles' | 'seed' | 'overrides'>, log: Logger): Promise<number> {
+  const reports = readReports(file)
+  const first = reports[0]!
+  if (reports.some((r) => r.inputs === null)) throw new InputError(file, 'inputs', 'expected the inputs a CLI run records (this report was not written by aifab replay or compare)')
+  const traceFile = first.trace.file
+  const changed = (what: string, f: string, was: string) => {
+    let now: string
+    try {
+      now = sha256OfFile(f)
+    } catch (e) {
+      throw new InputError(file, what, `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    }
+    if (now !== was) throw new InputError(file, what, `${f} changed since the run: sha256 ${now}, the report has ${was}`)
+  }
+  changed('trace.sha256', traceFile, first.trace.sha256)
+  const topology = parseTopology(first.topology, `${file}: topology`)
+  const profiles = reports.map((r) => parseProfile(r.profile, `${file}: profile`))
+  const ccs: CcDefinition[] = []
+  for (const [i, r] of reports.entries()) {
+    const m = r.inputs!.ccModule
+    if (m !== null) changed('inputs.ccModule.sha256', m.file, m.sha256)
+    ccs.push(m === null ? builtinCc(r.cc.name, file, 'cc.name') : await loadCc(m.file, process.cwd(), file))
+    checkCcFitsProfile(ccs[i]!, profiles[i]!, file)
+  }
+  return execute({ ...a, trace: traceFile }, log, {
+    topology,
+    profiles,
+    ccs,
+    trace: loadTrace(traceFile),
+    traceFile,
+    traceSha256: first.trace.sha256,
+    seed: first.seed,
+    limits: limitsOf(first.inputs!.limits),
+    inputs: reports.map((r) => r.inputs!),
+  })
+}
+
+/** Runs each prepared profile, prints, writes the reports; returns the exit code. */
+type ExecuteArgs = Pick<RunArgs, 'seeds' | 'out' | 'json' | 'quiet' | 'check' | 'formats' | 'trace'>
+
+async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number> {
+  const { topology, profiles, ccs, trace, traceSha256, limits } = p
   if (a.seeds !== undefined) return seedSweep(a, profiles, ccs, trace, traceSha256, topology, limits)
   const reports: Report[] = []
   const violations: (Violation | null)[] = []
@@ -72,12 +165,13 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
     const bar = ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
     const run = runScenario({
       trace,
-      traceFile: a.trace,
+      traceFile: p.traceFile,
       traceSha256,
+      inputs: p.inputs[i]!,
       topology,
       profile,
       cc: ccs[i]!,
-      seed: a.seed,
+      seed: p.seed,
       limits: bar === null ? limits : { ...limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) },
       check: a.check,
     })
@@ -129,7 +223,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
  * interval. Exits 1 on a broken invariant, 3 if any run did not complete.
  */
 function seedSweep(
-  a: RunArgs,
+  a: ExecuteArgs,
   profiles: FabricProfile[],
   ccs: CcDefinition[],
   trace: Trace,

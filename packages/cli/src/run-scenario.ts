@@ -1,7 +1,7 @@
 import { buildFabric, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import type { CcDefinition } from '@aifab/nic'
 import { replay, type ReplayLimits, type Trace } from '@aifab/workload'
-import { buildReport, checkInvariants, type Report, type Violation } from '@aifab/report'
+import { buildReport, checkInvariants, type Report, type RunInputs, type Violation } from '@aifab/report'
 
 export interface Scenario {
   trace: Trace
@@ -9,6 +9,8 @@ export interface Scenario {
   traceFile: string
   /** sha256 of the trace file, for the report; a trace built in memory is hashed from its JSON. */
   traceSha256?: string
+  /** The files a CLI run read and its limits, for the report. */
+  inputs?: RunInputs
   topology: TopologyConfig
   profile: FabricProfile
   /** The congestion controller (a loaded module); default: the built-in the profile names. */
@@ -31,7 +33,7 @@ export function runScenario(s: Scenario): ScenarioRun {
   const t0 = performance.now()
   const fabric = buildFabric(s.topology, s.profile, s.seed, s.cc)
   const result = replay(fabric, s.trace, s.traceFile, s.limits)
-  const report = buildReport({ trace: s.trace, traceFile: s.traceFile, ...(s.traceSha256 !== undefined ? { traceSha256: s.traceSha256 } : {}), fabric, result })
+  const report = buildReport({ trace: s.trace, traceFile: s.traceFile, ...(s.traceSha256 !== undefined ? { traceSha256: s.traceSha256 } : {}), ...(s.inputs !== undefined ? { inputs: s.inputs } : {}), fabric, result })
   const violation = s.check === false ? null : checkInvariants(report, fabric, s.trace, result)
   return { report, wallSeconds: (performance.now() - t0) / 1000, violation }
 }

@@ -118,6 +118,8 @@ export interface Report {
   profile: FabricProfile
   /** The congestion controller every queue pair ran, with its resolved parameters. */
   cc: { name: string; params: Record<string, number> }
+  /** The files the run read and its limits, with hashes (null for runs built in code). */
+  inputs: RunInputs | null
   derived: { lineRateBps: number; baseRttPs: number; windowBytes: number; pfcHeadroomNeededBytes: number; hosts: number }
   summary: Summary
   /** Per-job figures when the trace mixes several jobs (`aifab mix`); empty otherwise. */
@@ -152,17 +154,32 @@ export interface Report {
   flows: FlowRecord[]
 }
 
+/**
+ * The files a CLI run read besides the trace (whose hash is in `trace`), with
+ * their sha256, and the run's limits: with the resolved configuration and the
+ * seed, what `aifab replay --from-report` needs to run it again.
+ */
+export interface RunInputs {
+  topology: { file: string; sha256: string }
+  profile: { file: string; sha256: string }
+  /** A congestion-control module loaded from a file; null for a built-in. */
+  ccModule: { file: string; sha256: string } | null
+  limits: { maxSimTimeUs: number | null; maxEvents: number | null; sampleUs: number | null }
+}
+
 export interface ReportInput {
   trace: Trace
   traceFile: string
   /** sha256 (hex) of the trace file's bytes; default: of the trace's JSON (a trace built in memory). */
   traceSha256?: string
+  /** What a CLI run read and its limits (null for runs built in code). */
+  inputs?: RunInputs
   fabric: Fabric
   result: ReplayResult
 }
 
 /** Builds the one report object of a run; every output format renders from it. */
-export function buildReport({ trace, traceFile, traceSha256, fabric, result }: ReportInput): Report {
+export function buildReport({ trace, traceFile, traceSha256, inputs, fabric, result }: ReportInput): Report {
   const c = fabric.counters()
   const lineRateBps = fabric.lineRateBps
   const mtu = fabric.mtuBytes
@@ -248,6 +265,7 @@ export function buildReport({ trace, traceFile, traceSha256, fabric, result }: R
     topology: fabric.topology,
     profile: fabric.profile,
     cc: { name: fabric.cc.name, params: { ...fabric.ccParams } },
+    inputs: inputs ?? null,
     derived: {
       lineRateBps,
       baseRttPs: fabric.baseRttPs,
