@@ -26,6 +26,13 @@ describe('spray with and without reordering', () => {
       // Reorder mode places what arrives out of order: it shows up in the window, not as resends.
       expect(reorder.summary.reorderWindowPeak).toBeGreaterThan(0)
       expect(reorder.summary.rxDiscards).toBe(0)
+      // The distance histogram: holding k packets means one landed at least k ahead; none beyond the window.
+      const dist = reorder.summary.reorderDistance
+      expect(dist.reduce((s, d) => s + d.packets, 0)).toBeGreaterThan(0)
+      expect(Math.max(...dist.map((d) => d.toPackets ?? Infinity))).toBeGreaterThanOrEqual(reorder.summary.reorderWindowPeak)
+      expect(Math.max(...dist.map((d) => d.fromPackets))).toBeLessThanOrEqual(reorder.profile.nic.reorderWindowPackets)
+      // Go-back-n places nothing out of order.
+      expect(gbn.summary.reorderDistance).toEqual([])
     }
   })
 })

@@ -23,6 +23,8 @@ const PACE_TIMER = 1
 const CC_TIMER = 2
 const ACK_TIMER = 3
 const NONE = -1
+/** Buckets of the reorder-distance histogram: 1, 2-3, 4-7, ..., 2^15 and beyond. */
+export const REORDER_BUCKETS = 16
 
 /** Told when the last byte of a message has been placed at its receiver. */
 export interface MessageListener {
@@ -64,6 +66,8 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
   deliveredPayloadBytes = 0
   /** Most packets ever held out of order by one queue pair of this NIC. */
   reorderWindowPeak = 0
+  /** Packets accepted out of order, by how far ahead of the next expected PSN (log2 buckets: 1, 2-3, 4-7, ...). */
+  readonly reorderDistance = new Float64Array(REORDER_BUCKETS)
 
   private readonly targetId: number
   private readonly goBackN: boolean
@@ -543,6 +547,8 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
       qp.rcvBitmap[psn % window] = 1
       qp.rcvHeld++
       if (qp.rcvHeld > this.reorderWindowPeak) this.reorderWindowPeak = qp.rcvHeld
+      // How far ahead of the next expected PSN it landed: bucket b holds distances 2^b .. 2^(b+1) - 1.
+      this.reorderDistance[Math.min(REORDER_BUCKETS - 1, 31 - Math.clz32(ahead))]!++
     }
     // A hole that packets far beyond it have overtaken is taken as lost.
     if (!this.selective && qp.rcvHeld > 0 && qp.rcvHighest - qp.rcvNxt >= this.cfg.reorderNackThresholdPackets) {

@@ -68,6 +68,9 @@ export function renderSummary(reports: readonly Report[]): string {
     row('PFC pauses / paused port time', (r) => (r.profile.switch.pfc === null ? 'off' : `${s(r).pfcPauses} / ${fmtTime(s(r).pfcPausedPs)}`))
   }
   row('reorder window peak (pkts)', (r) => String(s(r).reorderWindowPeak))
+  if (reports.some((r) => s(r).reorderDistance.length > 0)) {
+    row('reorder distance (pkts: count)', (r) => s(r).reorderDistance.map((d) => `${d.fromPackets === d.toPackets ? d.fromPackets : `${d.fromPackets}-${d.toPackets ?? ''}`}: ${d.packets}`).join(', ') || '-')
+  }
   row('leaf uplink util mean / max', (r) => {
     const u = r.tiers.find((x) => x.tier === 'leaf-up')
     return u ? `${fmtPct(u.utilizationMean)} / ${fmtPct(u.utilizationMax)}` : '-'

@@ -102,6 +102,8 @@ export interface Summary {
   /** Bytes of messages the topology does not simulate (intra-server without NVLink): they completed at once. */
   skippedBytes: number
   reorderWindowPeak: number
+  /** Packets placed out of order, by distance ahead of the next expected PSN: [from, to] packets (to null: no bound) and count, empty buckets left out. */
+  reorderDistance: { fromPackets: number; toPackets: number | null; packets: number }[]
   packetHops: number
   events: number
 }
@@ -302,6 +304,7 @@ export function buildReport({ trace, traceFile, traceSha256, inputs, fabric, res
       bufferFullRefusals: c.bufferFullRefusals,
       skippedBytes: result.skippedBytes,
       reorderWindowPeak: c.reorderWindowPeak,
+      reorderDistance: reorderDistance(fabric),
       packetHops: c.packetHops,
       events: result.events,
     },
@@ -430,4 +433,15 @@ function fctStats(done: readonly FlowRecord[]): Summary['fct'] {
   const slow = done.map((f) => f.fctPs / f.idealFctPs).sort((a, b) => a - b)
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
   return { flows: done.length, meanPs: mean(fct), p50Ps: quantile(fct, 0.5), p99Ps: quantile(fct, 0.99), maxPs: fct[fct.length - 1]!, slowdownMean: mean(slow), slowdownP99: quantile(slow, 0.99) }
+}
+
+function reorderDistance(fabric: Fabric): Summary['reorderDistance'] {
+  const out: Summary['reorderDistance'] = []
+  const buckets = fabric.nics[0]?.reorderDistance.length ?? 0
+  for (let b = 0; b < buckets; b++) {
+    let packets = 0
+    for (const n of fabric.nics) packets += n.reorderDistance[b]!
+    if (packets > 0) out.push({ fromPackets: 2 ** b, toPackets: b === buckets - 1 ? null : 2 ** (b + 1) - 1, packets })
+  }
+  return out
 }
