@@ -207,6 +207,13 @@ describe('aifab CLI', () => {
     expect(refused.stderr).toMatch(/trace\.sha256: .*copy\.json changed since the run: sha256 [0-9a-f]{64}, the report has [0-9a-f]{64}/)
   })
 
+  it('exits promptly when its output is cut short (| head -1)', () => {
+    const r = spawnSync('bash', ['-c', `'${process.execPath}' '${bin}' replay '${trace}' --topology ${topo} --profile ${roce} | head -1`], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+    expect(r.error).toBeUndefined()
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^# aifab: /)
+  })
+
   it('logs go to --log-file as JSON lines, never to stdout', () => {
     const log = join(dir, 'logs', 'run.log')
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-level', 'info', '--log-file', log, '--json', '--quiet')

@@ -144,6 +144,8 @@ export async function main(args: string[]): Promise<number> {
     await yargs(args)
       .scriptName('aifab')
       .usage('$0 <command> [options]\n\nPacket-level emulator of AI Ethernet fabrics.')
+      .example('$0 compare traces/ring-allreduce-64r-64mib.json --topology configs/topologies/leaf-spine-8x8x8-400g.json --baseline configs/profiles/roce.json --candidate configs/profiles/ai-ethernet.json --out out --format json,md,csv,html', 'the flagship: RoCE against AI Ethernet, every report format')
+      .example('$0 replay --help', 'every profile field as a flag')
       .command(
         'replay [trace]',
         'replay a trace on a fabric with one profile',
@@ -213,7 +215,10 @@ export async function main(args: string[]): Promise<number> {
             .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave|random and --hosts' })
             .option('seed', { type: 'number', default: 1, describe: 'seed of a random permutation, placement or background' })
             .option('name', { type: 'string' })
-            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' })
+            .example('$0 gen ring-allreduce --ranks 64 --bytes 64MiB --placement interleave --topology configs/topologies/leaf-spine-8x8x8-400g.json -o traces/ring.json', 'the flagship all-reduce, every ring hop crossing a spine')
+            .example('$0 gen allreduce --algorithm double-binary-tree --ranks 64 --bytes 64MiB --chunk 256KiB -o traces/dbt.json', 'NCCL-style trees, pipelined')
+            .example('$0 gen background --ranks 64 --load 0.3 --duration-us 1000 --cdf websearch --topology configs/topologies/leaf-spine-8x8x8-400g.json -o traces/bg.json', 'Poisson background traffic at 30% load'),
         (argv) => {
           rejectRepeats(argv as Argv)
           if (argv.kind === 'mix') {
@@ -235,7 +240,8 @@ export async function main(args: string[]): Promise<number> {
         (y) =>
           y
             .positional('traces', { type: 'string', array: true, describe: 'trace files' })
-            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' })
+            .example('$0 mix traces/ring.json traces/bg.json -o traces/mix.json', 'an all-reduce and background traffic as two jobs on one fabric'),
         (argv) => {
           rejectRepeats(argv as Argv)
           mixCommand(argv.traces as string[], argv.output as string)
@@ -248,7 +254,9 @@ export async function main(args: string[]): Promise<number> {
           y
             .positional('format', { choices: ['htsim-cm', 'hpcc-flow'] as const, describe: 'htsim-cm: an htsim connection matrix; hpcc-flow: an HPCC / SimAI flow.txt' })
             .positional('file', { type: 'string', describe: 'the file to read' })
-            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' }),
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'trace file to write (.json or .msgpack)' })
+            .example('$0 import hpcc-flow flow.txt -o traces/flows.json', 'an HPCC / SimAI flow file')
+            .example('$0 import htsim-cm traces/htsim-chain.cm -o traces/chain.json', 'an htsim connection matrix with triggers'),
         (argv) => {
           rejectRepeats(argv as Argv)
           importCommand(argv.format as 'htsim-cm' | 'hpcc-flow', argv.file as string, argv.output as string)
@@ -262,7 +270,8 @@ export async function main(args: string[]): Promise<number> {
             .positional('file', { type: 'string', describe: 'a report.json or compare.json written by replay or compare' })
             .option('format', RUN_OPTIONS.format)
             .option('out', { type: 'string', describe: 'directory to write into; without it the summary is printed' })
-            .option('quiet', RUN_OPTIONS.quiet),
+            .option('quiet', RUN_OPTIONS.quiet)
+            .example('$0 report out/compare.json --format html --out out', 'the HTML report of a saved comparison'),
         (argv) => {
           rejectRepeats(argv as Argv)
           reportCommand(argv.file as string, parseFormats(argv.format), argv.out as string | undefined, argv.quiet as boolean)
