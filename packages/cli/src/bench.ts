@@ -1,8 +1,15 @@
-// `npm run bench`: fixed scenarios, timed end to end in this process.
-// Prints wall time, events/s, packet-hops/s (any frame crossing one link) and
-// peak memory. Timing lives here, never in unit tests.
+// `npm run bench`: fixed scenarios, each in a process of its own so its peak
+// memory is its own; prints a table (scenario, simulated time, events,
+// packet-hops, wall s, M packet-hops/s, peak RSS MB) and appends the rows to
+// .bench-history.jsonl (git-ignored) so a developer sees regressions.
+// `npm run bench -- --json` prints JSON instead; `npm run bench -- <text>`
+// runs the scenarios whose name contains the text; `--large` adds the
+// 8192-host fat tree. Timing lives here, never in unit tests.
+import { spawnSync, execFileSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseByteSize } from '@aifab/core'
-import { genPermutation, genRingAllreduce, placementOf, type Trace } from '@aifab/workload'
+import { genAlltoall, genPermutation, genRingAllreduce, placementOf, type Trace } from '@aifab/workload'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
 import { topologyShape } from '@aifab/topology'
 import { runScenario } from './run-scenario.ts'
@@ -13,74 +20,115 @@ interface Case {
   profile: string
   overrides?: ProfileOverrides
   trace: (leaves: number, hostsPerLeaf: number) => Trace
+  large?: boolean
 }
 
+const K8 = 'configs/topologies/fat-tree-k8-100g.json'
+const AIE = 'configs/profiles/ai-ethernet.json'
+const ROCE = 'configs/profiles/roce.json'
+const perm = (ranks: number, bytes: number) => () => genPermutation({ ranks, bytes, seed: 1 })
+
 const cases: Case[] = [
-  {
-    name: '128-host permutation, 2 MB flows, spray + reorder, 100G',
-    topology: 'configs/topologies/leaf-spine-16x8x8-100g.json',
-    profile: 'configs/profiles/ai-ethernet.json',
-    overrides: { lb: 'spray' },
-    trace: () => genPermutation({ ranks: 128, bytes: 2_000_000, seed: 1 }),
-  },
-  {
-    name: '128-host permutation, 16 MB flows, spray + reorder, 100G',
-    topology: 'configs/topologies/leaf-spine-16x8x8-100g.json',
-    profile: 'configs/profiles/ai-ethernet.json',
-    overrides: { lb: 'spray' },
-    trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
-  },
-  {
-    // The same with telemetry and PFC on: their cost shows against the case above.
-    name: '128-host permutation, 16 MB flows, spray + reorder + INT + PFC, 100G',
-    topology: 'configs/topologies/leaf-spine-16x8x8-100g.json',
-    profile: 'configs/profiles/ai-ethernet.json',
-    overrides: { lb: 'spray', int: '8,5', pfc: '131072,98304,32768' },
-    trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
-  },
-  {
-    // And with a congestion controller in the loop on every ACK: the hook's cost.
-    name: '128-host permutation, 16 MB flows, spray + reorder + DCQCN, 100G',
-    topology: 'configs/topologies/leaf-spine-16x8x8-100g.json',
-    profile: 'configs/profiles/ai-ethernet.json',
-    overrides: { lb: 'spray', cc: 'dcqcn' },
-    trace: () => genPermutation({ ranks: 128, bytes: 16_000_000, seed: 1 }),
-  },
-  {
-    // The speed issue's yardstick (htsim: 18.6 s, 140 MB on this kind of machine).
-    name: '1024-host permutation, 2 MB flows, spray + reorder, k=16 fat tree, 100G',
-    topology: 'configs/topologies/fat-tree-k16-100g.json',
-    profile: 'configs/profiles/ai-ethernet.json',
-    overrides: { lb: 'spray' },
-    trace: () => genPermutation({ ranks: 1024, bytes: 2_000_000, seed: 1 }),
-  },
+  // htsim on this kind of machine, single thread: 0.47 s for this one, 4.5 s with 16 MB flows.
+  { name: '128-host permutation, 2 MB flows, spray + reorder, k=8 fat tree, 100G', topology: K8, profile: AIE, overrides: { lb: 'spray' }, trace: perm(128, 2_000_000) },
+  { name: '128-host permutation, 2 MB flows, RoCE (ecmp + go-back-n), k=8 fat tree, 100G', topology: K8, profile: ROCE, trace: perm(128, 2_000_000) },
+  { name: '128-host permutation, 16 MB flows, spray + reorder, k=8 fat tree, 100G', topology: K8, profile: AIE, overrides: { lb: 'spray' }, trace: perm(128, 16_000_000) },
+  // Telemetry and PFC, then a congestion controller on every ACK: their cost against the case above.
+  { name: '128-host permutation, 16 MB flows, spray + reorder + INT + PFC, k=8, 100G', topology: K8, profile: AIE, overrides: { lb: 'spray', int: '8,5', pfc: '131072,98304,32768' }, trace: perm(128, 16_000_000) },
+  { name: '128-host permutation, 16 MB flows, spray + reorder + INT + PFC + HPCC, k=8, 100G', topology: K8, profile: AIE, overrides: { lb: 'spray', int: '8,5', pfc: '131072,98304,32768', cc: 'hpcc' }, trace: perm(128, 16_000_000) },
+  // htsim: 29 s and 326 MB for these 16,256 flows.
+  { name: '128-host all-to-all, 128 KB per pair, spray + reorder, k=8, 100G', topology: K8, profile: AIE, overrides: { lb: 'spray' }, trace: () => genAlltoall({ ranks: 128, bytes: 128_000 * 128 }) },
+  // The speed issue's yardstick (htsim: 18.6 s, 140 MB).
+  { name: '1024-host permutation, 2 MB flows, spray + reorder, k=16 fat tree, 100G', topology: 'configs/topologies/fat-tree-k16-100g.json', profile: AIE, overrides: { lb: 'spray' }, trace: perm(1024, 2_000_000) },
   {
     name: '64-rank ring all-reduce, 64 MiB, roce (ecmp + go-back-n), 400G',
     topology: 'configs/topologies/leaf-spine-8x8x8-400g.json',
-    profile: 'configs/profiles/roce.json',
+    profile: ROCE,
     trace: (l, h) => genRingAllreduce({ ranks: 64, bytes: parseByteSize('64MiB'), placement: placementOf('interleave', 64, l, h) }),
   },
+  { name: '8192-host permutation, 2 MB flows, spray + reorder, k=32 fat tree, 100G', topology: 'configs/topologies/fat-tree-k32-100g.json', profile: AIE, overrides: { lb: 'spray' }, trace: perm(8192, 2_000_000), large: true },
 ]
 
-const only = process.argv[2]
-for (const c of cases) {
-  if (only !== undefined && !c.name.includes(only)) continue
+interface Row {
+  scenario: string
+  simulatedUs: number
+  events: number
+  packetHops: number
+  coldWallSeconds: number
+  warmWallSeconds: number | null
+  mPacketHopsPerSecond: number
+  peakRssMb: number
+  outcome: string
+}
+
+/** One scenario, in this process: a cold run (what a user's single run pays, JIT included), then a warm one unless it is large. */
+function runOne(c: Case): Row {
   const topology = loadTopology(c.topology)
   const profile = loadProfile(c.profile, c.overrides ?? {}, topology)
   const shape = topologyShape(topology)
   const trace = c.trace(shape.edges, shape.hostsPerEdge)
-  console.log(c.name)
-  // Twice in one process: the first run pays for JIT compilation (what a user's
-  // single run sees), the second shows the steady state.
-  for (const label of ['cold', 'warm']) {
-    const { report, wallSeconds } = runScenario({ trace, traceFile: `bench:${c.name}`, topology, profile, seed: 1 })
-    const s = report.summary
-    console.log(
-      `  ${label}: wall ${wallSeconds.toFixed(2)} s, ${(s.events / wallSeconds / 1e6).toFixed(2)} M events/s, ` +
-        `${(s.packetHops / wallSeconds / 1e6).toFixed(2)} M packet-hops/s (${s.packetHops} hops), ` +
-        `efficiency ${s.efficiency === null ? '-' : (s.efficiency * 100).toFixed(1) + '%'}, outcome ${report.outcome}`,
-    )
+  // Invariant checks walk the whole report: speed work measures the simulation without them.
+  const run = () => runScenario({ trace, traceFile: `bench:${c.name}`, topology, profile, seed: 1, check: false })
+  const cold = run()
+  const warm = c.large ? null : run()
+  const s = (warm ?? cold).report.summary
+  const wall = (warm ?? cold).wallSeconds
+  return {
+    scenario: c.name,
+    simulatedUs: (s.completionTimePs ?? 0) / 1e6,
+    events: s.events,
+    packetHops: s.packetHops,
+    coldWallSeconds: cold.wallSeconds,
+    warmWallSeconds: warm?.wallSeconds ?? null,
+    mPacketHopsPerSecond: s.packetHops / wall / 1e6,
+    // The kernel's high-water mark for this process, in KiB.
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    outcome: (warm ?? cold).report.outcome,
   }
 }
-// maxRSS is the kernel's high-water mark for the whole process, in KiB.
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`)
+
+const args = process.argv.slice(2)
+const one = args.indexOf('--one')
+if (one >= 0) {
+  process.stdout.write(JSON.stringify(runOne(cases[Number(args[one + 1])]!)))
+} else {
+  const json = args.includes('--json')
+  const large = args.includes('--large')
+  const filter = args.find((a) => !a.startsWith('--'))
+  const rows: Row[] = []
+  cases.forEach((c, i) => {
+    if ((c.large && !large) || (filter !== undefined && !c.name.includes(filter))) return
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(i)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    if (r.status !== 0) throw new Error(`${c.name}: ${r.stderr}`)
+    rows.push(JSON.parse(r.stdout) as Row)
+    if (!json) process.stderr.write(`bench: ${c.name} done\n`)
+  })
+  let commit = ''
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  } catch {
+    // Not a git checkout: the history line goes without a commit.
+  }
+  appendFileSync('.bench-history.jsonl', JSON.stringify({ date: new Date().toISOString(), commit, rows }) + '\n')
+  if (json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+  } else {
+    const head = ['scenario', 'simulated', 'events', 'packet-hops', 'wall s (cold / warm)', 'M packet-hops/s', 'peak RSS MB']
+    const body = rows.map((r) => [
+      r.scenario,
+      `${(r.simulatedUs / 1000).toFixed(3)} ms`,
+      String(r.events),
+      String(r.packetHops),
+      `${r.coldWallSeconds.toFixed(2)} / ${r.warmWallSeconds === null ? '-' : r.warmWallSeconds.toFixed(2)}`,
+      r.mPacketHopsPerSecond.toFixed(2),
+      r.peakRssMb.toFixed(0),
+    ])
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
+    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
+    console.log([line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...body.map(line)].join('\n'))
+    const events = (name: string) => rows.find((r) => r.scenario.startsWith(name))?.events
+    const aie = events('128-host permutation, 2 MB flows, spray')
+    const roce = events('128-host permutation, 2 MB flows, RoCE')
+    if (aie !== undefined && roce !== undefined) console.log(`RoCE / AI Ethernet events on the same permutation: ${(roce / aie).toFixed(2)}x`)
+  }
+}
