@@ -36,7 +36,7 @@ describe('HTML report in headless Chromium', () => {
     const out = mkdtempSync(join(tmpdir(), 'aifab-html-'))
     const run = spawnSync(
       process.execPath,
-      [join(root, 'packages/cli/bin/aifab.js'), 'compare', 'traces/ring-allreduce-64r-64mib.json', '--topology', 'configs/topologies/leaf-spine-8x8x8-400g.json', '--baseline', 'configs/profiles/roce.json', '--candidate', 'configs/profiles/ai-ethernet.json', '--out', out, '--format', 'json,html', '--quiet'],
+      [join(root, 'packages/cli/bin/aifab.js'), 'compare', 'traces/ring-allreduce-64r-64mib.json', '--topology', 'configs/topologies/leaf-spine-8x8x8-400g.json', '--baseline', 'configs/profiles/roce.json', '--candidate', 'configs/profiles/ai-ethernet.json', '--out', out, '--format', 'json,html', '--sample-us', '10', '--quiet'],
       { cwd: root, encoding: 'utf8' },
     )
     expect(run.status, run.stderr).toBe(0)

@@ -12,6 +12,7 @@ import { parseByteSize } from '@aifab/core'
 import { genAlltoall, genPermutation, genRingAllreduce, placementOf, type Trace } from '@aifab/workload'
 import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
 import { topologyShape } from '@aifab/topology'
+import { markdownTable } from '@aifab/report'
 import { runScenario } from './run-scenario.ts'
 
 interface Case {
@@ -123,9 +124,7 @@ if (one >= 0) {
       r.mPacketHopsPerSecond.toFixed(2),
       r.peakRssMb.toFixed(0),
     ])
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
-    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
-    console.log([line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...body.map(line)].join('\n'))
+    console.log(markdownTable(head, body).join('\n'))
     const events = (name: string) => rows.find((r) => r.scenario.startsWith(name))?.events
     const aie = events('128-host permutation, 2 MB flows, spray')
     const roce = events('128-host permutation, 2 MB flows, RoCE')

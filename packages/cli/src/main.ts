@@ -20,7 +20,7 @@ const RUN_OPTIONS = {
   topology: { type: 'string', describe: 'topology JSON file (configs/topologies/); required' },
   seed: { type: 'number', default: 1, describe: 'seed of every random stream in the run (written into the report)' },
   out: { type: 'string', describe: 'directory to write the reports into' },
-  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), html (charts; samples every 10 us unless --sample-us says otherwise), hpcc-fct (HPCC\'s fct.txt)' },
+  format: { type: 'string', default: 'json,md', describe: 'what --out gets, comma-separated: json, md, csv (summary, flows, links, tiers), html (charts; those over time need --sample-us), hpcc-fct (HPCC\'s fct.txt)' },
   json: { type: 'boolean', default: false, describe: 'print the report JSON on stdout instead of the summary' },
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
@@ -129,6 +129,9 @@ function parseSeeds(v: string): number[] {
   return seeds
 }
 
+/** What --from-report may be given with: how to output, not what to run. */
+const FROM_REPORT_FLAGS = new Set(['from-report', 'out', 'format', 'json', 'quiet', 'check', 'log-level', 'log-file'])
+
 /** `--format a,b`: the output formats, each known. */
 function parseFormats(v: unknown): OutputFormat[] {
   const formats = String(v).split(',').map((s) => s.trim())
@@ -136,8 +139,18 @@ function parseFormats(v: unknown): OutputFormat[] {
   return formats as OutputFormat[]
 }
 
+let stdoutGuarded = false
+
 /** The aifab command line. Returns the process exit code; never throws. */
 export async function main(args: string[]): Promise<number> {
+  // A reader that stops early (`aifab ... | head -1`) is not an error: stop quietly.
+  if (!stdoutGuarded) {
+    stdoutGuarded = true
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(EXIT.ok)
+      throw e
+    })
+  }
   let code: number = EXIT.ok
   const logger = (argv: Argv) => createLogger((argv['log-level'] as string) ?? 'warn', argv['log-file'] as string | undefined)
   try {
@@ -161,9 +174,10 @@ export async function main(args: string[]): Promise<number> {
         async (argv) => {
           if (argv['from-report'] !== undefined) {
             rejectRepeats(argv as Argv)
-            for (const flag of ['trace', 'topology', 'profile', 'seeds']) {
-              if (argv[flag] !== undefined) throw new InputError('--from-report', '', `the report says what to run; drop ${flag === 'trace' ? 'the trace argument' : `--${flag}`}`)
-            }
+            if (argv.trace !== undefined) throw new InputError('--from-report', '', 'the report says what to run; drop the trace argument')
+            // Anything that would change the run is the report's to say; only how to output it is the user's.
+            const given = args.find((a) => /^--(no-)?[a-z-]+/.test(a) && !FROM_REPORT_FLAGS.has(a.replace(/^--(no-)?/, '').replace(/=.*$/, '')))
+            if (given !== undefined) throw new InputError('--from-report', '', `the report says how to run; drop ${given.replace(/=.*$/, '')} (allowed: ${[...FROM_REPORT_FLAGS].map((f) => `--${f}`).join(', ')})`)
             const formats = parseFormats(argv.format)
             code = await fromReportCommand(argv['from-report'] as string, { json: argv.json as boolean, quiet: argv.quiet as boolean, check: argv.check as boolean, formats, ...(argv.out !== undefined ? { out: argv.out as string } : {}) }, logger(argv as Argv))
             return

@@ -79,9 +79,7 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   // Inputs read with warnings (unknown fields): say so before a long run, not after.
   printInputWarnings()
   log.info({ trace: a.trace, ops: trace.ops.length, ranks: trace.ranks, topology: a.topology, profiles: a.profiles, sha256: traceSha256 }, 'inputs loaded')
-  // The HTML report's charts over time need samples: every 10 us unless asked otherwise.
-  const sampleUs = a.sampleUs ?? (a.out !== undefined && a.formats.includes('html') ? 10 : undefined)
-  const recorded = { maxSimTimeUs: a.maxSimTimeUs ?? null, maxEvents: a.maxEvents ?? null, sampleUs: sampleUs ?? null }
+  const recorded = { maxSimTimeUs: a.maxSimTimeUs ?? null, maxEvents: a.maxEvents ?? null, sampleUs: a.sampleUs ?? null }
   const topologyInput = { file: a.topology, sha256: sha256OfFile(a.topology) }
   return execute(a, log, {
     topology,

@@ -30,6 +30,8 @@ export class Scheduler {
   nowPs = 0
   /** Events executed so far. */
   executed = 0
+  /** Events that went to the heap (beyond the calendar's horizon), for speed work. */
+  heapScheduled = 0
 
   private timePs: Float64Array
   private seqNo: Float64Array
@@ -92,8 +94,12 @@ export class Scheduler {
     this.target[id] = targetId
     this.kind[id] = kind
     this.arg[id] = arg
+    // An empty calendar restarts at the current time: after a quiet gap longer than its horizon
+    // (compute ops, late trace starts) it would otherwise send every event to the heap.
+    if (this.calendarCount === 0) this.rebase()
     const abs = Math.floor(t / BUCKET_WIDTH_PS)
     if (abs - this.baseAbs >= BUCKETS) {
+      this.heapScheduled++
       // add(), not push(...): push takes rest arguments and builds an array per call.
       this.heap.add(id)
       return
@@ -115,6 +121,21 @@ export class Scheduler {
     }
     this.calendarCount++
     if (abs < this.headAbs) this.headAbs = abs
+  }
+
+  /** Moves the empty calendar's start to the current time's bucket, emptying the buckets it read on the way. */
+  private rebase(): void {
+    const nowAbs = Math.floor(this.nowPs / BUCKET_WIDTH_PS)
+    if (nowAbs <= this.baseAbs) return
+    const end = Math.min(nowAbs, this.baseAbs + BUCKETS)
+    for (let a = this.baseAbs; a < end; a++) {
+      const b = a & MASK
+      this.buckets[b]!.length = 0
+      this.readPos[b] = 0
+      this.sorted[b] = 0
+    }
+    this.baseAbs = nowAbs
+    this.headAbs = -1
   }
 
   get pending(): number {

@@ -6,7 +6,8 @@ function field(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-function table(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+/** A CSV table: the header row, then one row each, fields quoted where they need it. */
+export function csvTable(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return [header.join(','), ...rows.map((r) => r.map(field).join(','))].join('\n') + '\n'
 }
 
@@ -23,7 +24,7 @@ export function renderSummaryCsv(reports: readonly Report[]): string {
     'retransmitted_packets', 'timeouts', 'naks_sent', 'cnps_sent', 'ecn_marks', 'pfc_pauses', 'pfc_paused_us',
     'reorder_window_peak_packets', 'packet_hops', 'events',
   ]
-  return table(
+  return csvTable(
     header,
     reports.map((r) => {
       const s = r.summary
@@ -38,21 +39,21 @@ export function renderSummaryCsv(reports: readonly Report[]): string {
 }
 
 export function renderFlowsCsv(r: Report): string {
-  return table(
+  return csvTable(
     ['id', 'src_rank', 'dst_rank', 'src_host', 'dst_host', 'bytes', 'start_ps', 'end_ps', 'fct_ps', 'ideal_fct_ps', 'slowdown'],
     r.flows.map((f) => [f.id, f.src, f.dst, f.srcHost, f.dstHost, f.bytes, f.startPs, f.endPs, f.fctPs, f.idealFctPs, f.fctPs > 0 ? f.fctPs / f.idealFctPs : null]),
   )
 }
 
 export function renderLinksCsv(r: Report): string {
-  return table(
+  return csvTable(
     ['port', 'tier', 'tx_bytes', 'utilization', 'max_queue_bytes', 'queue_p99_bytes', 'drops', 'ecn_marks', 'trims', 'pauses_received', 'paused_ps'],
     r.ports.map((p) => [p.name, p.tier, p.txBytes, p.utilization, p.maxQueueBytes, p.queueP99Bytes, p.drops, p.ecnMarks, p.trims, p.pausesReceived, p.pausedPs]),
   )
 }
 
 export function renderTiersCsv(r: Report): string {
-  return table(
+  return csvTable(
     ['tier', 'ports', 'utilization_mean', 'utilization_max', 'imbalance', 'max_queue_bytes', 'queue_p50_bytes', 'queue_p99_bytes', 'drops', 'ecn_marks', 'paused_ps_total', 'paused_ps_max'],
     r.tiers.map((t) => [t.tier, t.ports, t.utilizationMean, t.utilizationMax, t.imbalance, t.maxQueueBytes, t.queueP50Bytes, t.queueP99Bytes, t.drops, t.ecnMarks, t.pausedPsTotal, t.pausedPsMax]),
   )

@@ -1,5 +1,6 @@
 import type { Report } from './report.ts'
-import { fmtTime } from './render-summary.ts'
+import { fmtTime, markdownTable } from './render-summary.ts'
+import { csvTable } from './render-csv.ts'
 import { meanCi95 } from './seed-stats.ts'
 
 /** One profile's headline figures over several seeds. */
@@ -34,8 +35,10 @@ export function seedsDocument(traceName: string, sweep: readonly SeedRuns[]): un
 }
 
 export function renderSeedsCsv(sweep: readonly SeedRuns[]): string {
-  const rows = sweep.flatMap((p) => p.runs.map((r) => [p.profile, r.seed, r.outcome, r.completionTimePs === null ? '' : r.completionTimePs / 1e6, r.efficiency ?? '', r.busbwGbps ?? ''].join(',')))
-  return ['profile,seed,outcome,completion_time_us,efficiency_payload,busbw_gbps', ...rows].join('\n') + '\n'
+  return csvTable(
+    ['profile', 'seed', 'outcome', 'completion_time_us', 'efficiency_payload', 'busbw_gbps'],
+    sweep.flatMap((p) => p.runs.map((r) => [p.profile, r.seed, r.outcome, r.completionTimePs === null ? null : r.completionTimePs / 1e6, r.efficiency, r.busbwGbps])),
+  )
 }
 
 /** Mean +- 95% half-width per profile, and each candidate's efficiency against the baseline's. */
@@ -49,10 +52,13 @@ export function renderSeedsSummary(traceName: string, sweep: readonly SeedRuns[]
     ['efficiency, payload', ...sweep.map((p) => pm(stat(p.runs.map((r) => r.efficiency)), pct))],
   ]
   if (sweep.some((p) => p.runs.some((r) => r.busbwGbps !== null))) rows.push(['busbw (Gb/s)', ...sweep.map((p) => pm(stat(p.runs.map((r) => r.busbwGbps)), (x) => x.toFixed(1)))])
-  const head = ['', ...sweep.map((p) => p.profile)]
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
-  const out = [`# aifab: ${traceName} over ${seeds.length} seeds (${seeds.join(', ')})`, '', 'Mean +- half-width of the 95% confidence interval (Student t), over the runs that completed.', '', line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...rows.map(line)]
+  const out = [
+    `# aifab: ${traceName} over ${seeds.length} seeds (${seeds.join(', ')})`,
+    '',
+    'Mean +- half-width of the 95% confidence interval (Student t), over the runs that completed.',
+    '',
+    ...markdownTable(['', ...sweep.map((p) => p.profile)], rows),
+  ]
   const base = stat(sweep[0]!.runs.map((r) => r.efficiency))
   if (base !== null) {
     out.push('')

@@ -89,7 +89,7 @@ export function renderSummary(reports: readonly Report[]): string {
     const high = model.completionTimeHighPs
     row(`model: ${model.name}`, () => `${fmtTime(model.completionTimePs)}${high === undefined ? '' : ` .. ${fmtTime(high)}`}, ${fmtPct(model.efficiency)}`)
   }
-  lines.push(...table(head, rows))
+  lines.push(...markdownTable(head, rows))
   lines.push(...ncclTable(reports))
   if (reports.length > 1) {
     lines.push('')
@@ -110,7 +110,8 @@ export function renderSummary(reports: readonly Report[]): string {
   return lines.join('\n') + '\n'
 }
 
-function table(head: string[], rows: string[][]): string[] {
+/** A Markdown table, columns padded; the first left-aligned, the rest right-aligned. */
+export function markdownTable(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
   return [fmt(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...rows.map(fmt)]
@@ -132,25 +133,17 @@ function fmtNum(x: number | null): string {
 }
 
 /**
- * The nccl-tests view of each collective (the trace's, or each job's): size in
- * bytes, count of 4-byte elements, time, algbw and busbw in GB/s, one row per run.
+ * The nccl-tests view of the trace's collective: size in bytes, count of
+ * 4-byte elements, time, algbw and busbw in GB/s (nccl-tests' units), one row per run.
  */
 function ncclTable(reports: readonly Report[]): string[] {
+  const gbytes = (gbps: number | null) => (gbps === null ? '-' : (gbps / 8).toFixed(2))
   const rows: string[][] = []
   for (const r of reports) {
     const c = r.trace.collective
-    if (c && r.summary.completionTimePs !== null) rows.push([r.profile.name, c.kind, String(c.bytes), String(Math.floor(c.bytes / 4)), (r.summary.completionTimePs / 1e6).toFixed(1), fmtNum(r.summary.algbwGbps), fmtNum(r.summary.busbwGbps)])
-    // A mix: each job that is a collective (it has a busbw), sized by the payload it moved.
-    for (const j of r.jobs) {
-      if (j.busbwGbps !== null && j.completionTimePs !== null) rows.push([`${r.profile.name} / ${j.name}`, 'job', String(j.payloadBytes), '-', (j.completionTimePs / 1e6).toFixed(1), fmtNum(j.algbwGbps), fmtNum(j.busbwGbps)])
+    if (c && r.summary.completionTimePs !== null) {
+      rows.push([r.profile.name, c.kind, String(c.bytes), String(Math.floor(c.bytes / 4)), (r.summary.completionTimePs / 1e6).toFixed(1), gbytes(r.summary.algbwGbps), gbytes(r.summary.busbwGbps)])
     }
   }
-  if (rows.length === 0) return []
-  return ['', ...table(['nccl-tests view', 'collective', 'size (B)', 'count (float)', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'], rows.map((x) => [x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, gbytes(x[5]!), gbytes(x[6]!)]))]
-}
-
-/** nccl-tests prints GB/s: Gb/s / 8. */
-function gbytes(gbps: string): string {
-  const v = Number(gbps)
-  return Number.isFinite(v) ? (v / 8).toFixed(2) : gbps
+  return rows.length === 0 ? [] : ['', ...markdownTable(['nccl-tests view', 'collective', 'size (B)', 'count (float)', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'], rows)]
 }

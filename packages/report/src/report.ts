@@ -8,7 +8,7 @@ import { jobRecords, type JobRecord } from './job-records.ts'
 import { lossBreakdown, type LossBreakdown } from './loss-breakdown.ts'
 
 export const REPORT_FORMAT = 'aifab.report'
-export const REPORT_VERSION = 1
+export const REPORT_VERSION = 2
 
 export interface FlowRecord {
   id: number
@@ -127,7 +127,7 @@ export interface Report {
   /** Per-job figures when the trace mixes several jobs (`aifab mix`); empty otherwise. */
   jobs: JobRecord[]
   model: CostModel | null
-  /** Where the sending hosts' link capacity went (loss-breakdown.ts); null when nothing was sent. */
+  /** Where the sending hosts' link capacity went (loss-breakdown.ts); null when nothing was sent or the run did not complete. */
   lossBreakdown: LossBreakdown | null
   conservation: {
     framesInjected: number
@@ -310,7 +310,8 @@ export function buildReport({ trace, traceFile, traceSha256, inputs, fabric, res
     },
     jobs: jobRecords(trace, result, lineRateBps),
     model,
-    lossBreakdown: lossBreakdown(trace, fabric, result, spanPs, model),
+    // Only a completed run's bytes and span belong together.
+    lossBreakdown: complete ? lossBreakdown(trace, fabric, result, spanPs, model) : null,
     conservation: {
       framesInjected: c.framesInjected,
       framesReceived: c.framesReceived,

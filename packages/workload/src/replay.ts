@@ -1,4 +1,4 @@
-import { InputError, psFromNs, type EventTarget } from '@aifab/core'
+import { InputError, psFromNs, type EventTarget, type Scheduler } from '@aifab/core'
 import { CcError, type MessageListener } from '@aifab/nic'
 import type { Fabric } from '@aifab/topology'
 import type { Trace } from './trace.ts'
@@ -7,7 +7,6 @@ import { OpIndex, opGraph, type OpGraph } from './op-graph.ts'
 
 const START_OP = 0
 const COMPUTE_DONE = 1
-const PROGRESS = 2
 
 export interface ReplayLimits {
   /** Stop when simulated time passes this (ps). */
@@ -15,7 +14,7 @@ export interface ReplayLimits {
   maxEvents?: number
   /** Sample every queue pair's rate, window, RTT and U at this interval (ps); absent: no time series. */
   sampleIntervalPs?: number
-  /** Told every 10 us of simulated time how far the run is (for a progress bar; it must not touch the simulation). */
+  /** Told every 10 us of simulated time how far the run is (for a progress bar). Not an event: the run is the same with or without it. */
   onProgress?: (completedOps: number, totalOps: number, simPs: number, events: number) => void
 }
 
@@ -91,9 +90,6 @@ class Replayer implements MessageListener, EventTarget {
   private readonly hostOfRank: number[]
   private readonly targetId: number
   private completed = 0
-  private onProgress: ReplayLimits['onProgress'] | null = null
-  /** Progress calls are not part of the simulation: the report's event count leaves them out. */
-  private progressEvents = 0
   private skippedBytes = 0
 
   constructor(
@@ -118,12 +114,10 @@ class Replayer implements MessageListener, EventTarget {
     const sched = this.fabric.sched
     for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
     const sampler = limits.sampleIntervalPs ? new FlowSampler(this.fabric, limits.sampleIntervalPs, () => this.completed === this.n) : null
-    this.onProgress = limits.onProgress ?? null
-    if (this.onProgress !== null) sched.schedule(PROGRESS_EVERY_PS, this.targetId, PROGRESS, 0)
     let why: ReturnType<typeof sched.run> | 'cc-error'
     let error: string | null = null
     try {
-      why = sched.run(limits.maxSimTimePs ?? Infinity, limits.maxEvents ?? Infinity)
+      why = this.runScheduler(limits)
     } catch (e) {
       if (!(e instanceof CcError)) throw e
       why = 'cc-error'
@@ -150,7 +144,28 @@ class Replayer implements MessageListener, EventTarget {
       timeSeries: sampler?.result() ?? null,
       rateExcess: sampler?.rateExcess ?? null,
       simEndPs: sched.nowPs,
-      events: sched.executed - this.progressEvents,
+      events: sched.executed,
+    }
+  }
+
+  /**
+   * Runs the scheduler to the limits. With a progress callback, in slices of
+   * 10 us of simulated time between which it is called, the event budget
+   * carried across slices: the same events run in the same order either way.
+   */
+  private runScheduler(limits: ReplayLimits): ReturnType<Scheduler['run']> {
+    const sched = this.fabric.sched
+    const untilPs = limits.maxSimTimePs ?? Infinity
+    const maxEvents = limits.maxEvents ?? Infinity
+    const progress = limits.onProgress
+    if (progress === undefined) return sched.run(untilPs, maxEvents)
+    const start = sched.executed
+    for (let slicePs = PROGRESS_EVERY_PS; ; ) {
+      const why = sched.run(Math.min(untilPs, slicePs), maxEvents - (sched.executed - start))
+      if (why !== 'time-limit' || slicePs >= untilPs) return why
+      progress(this.completed, this.n, sched.nowPs, sched.executed)
+      // The next slice ends after the next event (a quiet gap is skipped, not walked).
+      slicePs = Math.max(slicePs + PROGRESS_EVERY_PS, (Math.floor(sched.peekTimePs() / PROGRESS_EVERY_PS) + 1) * PROGRESS_EVERY_PS)
     }
   }
 
@@ -167,14 +182,6 @@ class Replayer implements MessageListener, EventTarget {
    * parts have.
    */
   onEvent(kind: number, i: number): void {
-    if (kind === PROGRESS) {
-      this.progressEvents++
-      const sched = this.fabric.sched
-      this.onProgress!(this.completed, this.n, sched.nowPs, sched.executed)
-      // Done, or nothing else will ever happen: progress must not keep the run alive.
-      if (this.completed < this.n && sched.pending > 0) sched.schedule(sched.nowPs + PROGRESS_EVERY_PS, this.targetId, PROGRESS, 0)
-      return
-    }
     if (kind === COMPUTE_DONE) {
       this.messageDelivered(i)
       return
