@@ -98,9 +98,10 @@ export class Fabric {
   pathOf: (src: number, dst: number) => PathHop[] = () => []
   /** The NIC lane a queue pair uses (see NicLane), set by builders whose NICs have several. */
   laneOf: (src: number, dst: number, channel: number) => number = () => 0
-  /** Line rate and initial window of a lane's queue pairs where they differ from the network's (an NVLink lane). */
+  /** Line rate, initial window and base RTT of a lane's queue pairs where they differ from the network's (an NVLink lane). */
   readonly laneLineRateBps: number[] = []
   readonly laneWindowBytes: number[] = []
+  readonly laneBaseRttPs: number[] = []
   /** True when messages from `src` to `dst` are not simulated (intra-server without NVLink): they complete at once. */
   skips: (src: number, dst: number) => boolean = () => false
 
@@ -149,7 +150,7 @@ export class Fabric {
       const nic = this.nics[src]!
       const ctx: CcContext = {
         lineRateBps,
-        baseRttPs: this.baseRttPs,
+        baseRttPs: this.laneBaseRttPs[lane] ?? this.baseRttPs,
         mtuBytes: this.mtuBytes,
         initialWindowBytes: windowBytes,
         hops: this.pathOf(src, dst).length - 1,

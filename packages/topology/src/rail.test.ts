@@ -1,4 +1,5 @@
 import { dataWireBytes, serializationPs } from '@aifab/core'
+import { FixedWindow, type CcDefinition } from '@aifab/nic'
 import { describe, expect, it } from 'vitest'
 import { buildRail } from './rail.ts'
 import { plainProfile } from './test-profile.ts'
@@ -74,6 +75,27 @@ describe('rail topology', () => {
     expect((striped - latency) / (one - latency)).toBeCloseTo(0.5, 1)
     expect(pinned1).toBe(one)
     expect((pinned2 - latency) / (one - latency)).toBeCloseTo(0.5, 1)
+  })
+
+  it('gives NVLink queue pairs their own rate, window and round trip, down to their congestion control', () => {
+    const seen: { lineRateBps: number; baseRttPs: number; initialWindowBytes: number }[] = []
+    const probe: CcDefinition = {
+      name: 'probe',
+      description: 'records its context',
+      params: {},
+      create: (_p, ctx) => {
+        seen.push({ lineRateBps: ctx.lineRateBps, baseRttPs: ctx.baseRttPs, initialWindowBytes: ctx.initialWindowBytes })
+        return new FixedWindow(ctx.initialWindowBytes, ctx.lineRateBps)
+      },
+    }
+    const f = buildRail({ ...base, nvlinkGbps: 900, nvlinkDelayNs: 100 }, profile, 1, probe)
+    f.openQp(0, 1, 0) // NVLink
+    f.openQp(0, 2, 0) // the network
+    expect(seen[0]!.lineRateBps).toBe(900e9)
+    expect(seen[1]!.lineRateBps).toBe(100e9)
+    expect(seen[0]!.baseRttPs).toBeLessThan(seen[1]!.baseRttPs)
+    expect(seen[1]!.baseRttPs).toBe(f.baseRttPs)
+    expect(seen[0]!.initialWindowBytes).not.toBe(seen[1]!.initialWindowBytes)
   })
 
   it('names its cables, plane by plane, and rejects ones it lacks', () => {

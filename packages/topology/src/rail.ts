@@ -48,6 +48,7 @@ export function buildRail(
     const rttPs = oneWayPs(nvPath, frame) + oneWayPs(nvPath, ACK_WIRE_BYTES)
     f.laneLineRateBps[nvLane] = rateBps
     f.laneWindowBytes[nvLane] = windowPacketsFor(rttPs, rateBps, frame, profile.nic) * topo.mtuBytes
+    f.laneBaseRttPs[nvLane] = rttPs
     f.pathOf = (src, dst) => (serverOf(src) === serverOf(dst) ? nvPath : timing.path(railOf(src) === railOf(dst) ? 1 : 2))
   } else {
     f.pathOf = (src, dst) => timing.path(railOf(src) === railOf(dst) ? 1 : 2)
