@@ -219,6 +219,17 @@ describe('aifab CLI', () => {
     expect(r.stdout).toBe('{\n')
   })
 
+  it('runs from the TypeScript sources too (the path taken when the bundle is missing or stale)', () => {
+    const r = spawnSync(process.execPath, [bin, 'replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/quarter.ts', '--json', '--quiet'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, AIFAB_FROM_SOURCE: '1' },
+    })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toBe(aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/quarter.ts', '--json', '--quiet').stdout)
+  })
+
   it('logs go to --log-file as JSON lines, never to stdout', () => {
     const log = join(dir, 'logs', 'run.log')
     const r = aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-level', 'info', '--log-file', log, '--json', '--quiet')

@@ -19,6 +19,8 @@ export async function loadCc(spec: string, baseDir: string, source: string): Pro
   const path = resolve(baseDir, spec)
   let mod: Record<string, unknown>
   try {
+    // The bundled CLI runs without tsx: a TypeScript module needs its hooks, registered on first use.
+    if (/\.[mc]?ts$/.test(path)) await registerTsx()
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (e) {
     const err = e as NodeJS.ErrnoException
@@ -54,4 +56,16 @@ export async function loadCc(spec: string, baseDir: string, source: string): Pro
 /** Where a profile's module path is relative to: the profile file, unless --cc gave it (then the working directory). */
 export function ccBaseDir(profilePath: string, fromFlag: boolean): string {
   return fromFlag ? process.cwd() : dirname(profilePath)
+}
+
+/** tsx's ES-module and CommonJS hooks, once; the bin has registered them already when it runs the sources. */
+async function registerTsx(): Promise<void> {
+  const g = globalThis as { __aifabTsxRegistered?: boolean }
+  if (g.__aifabTsxRegistered) return
+  g.__aifabTsxRegistered = true
+  const esm = await import('tsx/esm/api')
+  const cjs = await import('tsx/cjs/api')
+  esm.register()
+  // A .ts module outside an ES-module package loads as CommonJS: tsx's CJS hook compiles it.
+  cjs.register()
 }
