@@ -115,7 +115,10 @@ export class Scheduler {
         if (this.timePs[bucket[mid]!]! <= t) lo = mid + 1
         else hi = mid
       }
-      bucket.splice(lo, 0, id)
+      // Shift the later ones up one place by hand: splice would allocate its result on this hot path.
+      bucket.push(id)
+      for (let i = bucket.length - 1; i > lo; i--) bucket[i] = bucket[i - 1]!
+      bucket[lo] = id
     } else {
       bucket.push(id)
     }

@@ -1,5 +1,4 @@
 import { PacketFlag, PacketKind, psFromUs, type EventTarget, type PacketId } from '@aifab/core'
-import type { EgressPort } from '@aifab/link'
 import type { Fabric } from './fabric.ts'
 import type { FaultEvent } from './fault.ts'
 

@@ -35,43 +35,46 @@ export function buildRail(
   const timing = fabricTiming(topo, profile)
   const { hostUp, up, down, hostDown } = timing.hops
 
-  const nvlink = topo.nvlinkGbps !== undefined
+  const frame = dataWireBytes(topo.mtuBytes, false)
   const nvLane = striped ? 1 : P
-  if (nvlink) {
-    const rateBps = topo.nvlinkGbps! * 1e9
+  // GPU to NVSwitch and NVSwitch to GPU, when NVLink is modelled.
+  let nvPath: PathHop[] | null = null
+  if (topo.nvlinkGbps !== undefined) {
+    const rateBps = topo.nvlinkGbps * 1e9
     const delayPs = psFromNs(topo.nvlinkDelayNs ?? topo.linkDelayNs)
-    const nvUp: PathHop = { rateBps, delayPs: delayPs + psFromNs(profile.switch.forwardingLatencyNs), cutThrough: profile.switch.cutThrough }
-    const nvDown: PathHop = { rateBps, delayPs: delayPs + psFromNs(profile.nic.processingDelayNs), cutThrough: false }
-    const nvPath = [nvUp, nvDown]
+    nvPath = [
+      { rateBps, delayPs: delayPs + psFromNs(profile.switch.forwardingLatencyNs), cutThrough: profile.switch.cutThrough },
+      { rateBps, delayPs: delayPs + psFromNs(profile.nic.processingDelayNs), cutThrough: false },
+    ]
     // The NVLink lane's own bandwidth-delay product sets its queue pairs' window.
-    const frame = dataWireBytes(topo.mtuBytes, false)
     const rttPs = oneWayPs(nvPath, frame) + oneWayPs(nvPath, ACK_WIRE_BYTES)
     f.laneLineRateBps[nvLane] = rateBps
     f.laneWindowBytes[nvLane] = windowPacketsFor(rttPs, rateBps, frame, profile.nic) * topo.mtuBytes
     f.laneBaseRttPs[nvLane] = rttPs
-    f.pathOf = (src, dst) => (serverOf(src) === serverOf(dst) ? nvPath : timing.path(railOf(src) === railOf(dst) ? 1 : 2))
   } else {
-    f.pathOf = (src, dst) => timing.path(railOf(src) === railOf(dst) ? 1 : 2)
     f.skips = (src, dst) => serverOf(src) === serverOf(dst)
   }
+  const nv = nvPath
+  const networkPath = (src: number, dst: number) => timing.path(railOf(src) === railOf(dst) ? 1 : 2)
+  f.pathOf = nv === null ? networkPath : (src, dst) => (serverOf(src) === serverOf(dst) ? nv : networkPath(src, dst))
   // A queue pair pinned to one plane sends at that plane's port rate, with that rate's window.
   if (!striped) {
-    const planeWindowBytes = windowPacketsFor(timing.baseRttPs, hostUp.rateBps, dataWireBytes(topo.mtuBytes, false), profile.nic) * topo.mtuBytes
+    const planeWindowBytes = windowPacketsFor(timing.baseRttPs, hostUp.rateBps, frame, profile.nic) * topo.mtuBytes
     for (let p = 0; p < P; p++) {
       f.laneLineRateBps[p] = hostUp.rateBps
       f.laneWindowBytes[p] = planeWindowBytes
     }
   }
-  f.laneOf = (src, dst, channel) => (nvlink && serverOf(src) === serverOf(dst) ? nvLane : striped ? 0 : channel % P)
+  f.laneOf = (src, dst, channel) => (nv !== null && serverOf(src) === serverOf(dst) ? nvLane : striped ? 0 : channel % P)
   const w = new Wiring(f, topo, profile, cc, ccParams, timing)
 
   const rails = Array.from({ length: P * R }, (_, r) => w.switch(r, `rail${r}`))
   const spines = Array.from({ length: P * topo.spines }, (_, s) => w.switch(P * R + s, `spine${s}`))
-  const nvs = nvlink ? Array.from({ length: topo.servers }, (_, s) => w.switch(P * (R + topo.spines) + s, `nvs${s}`)) : []
+  const nvs = nv !== null ? Array.from({ length: topo.servers }, (_, s) => w.switch(P * (R + topo.spines) + s, `nvs${s}`)) : []
   for (let h = 0; h < hosts; h++) {
     const nic = w.nic(h, rails[railOf(h)]!, `rail${railOf(h)}`, hostUp)
     for (let p = 1; p < P; p++) w.nicPort(nic, rails[p * R + railOf(h)]!, `rail${p * R + railOf(h)}`, hostUp, striped ? 0 : p, 'host-up')
-    if (nvlink) w.nicPort(nic, nvs[serverOf(h)]!, `nvs${serverOf(h)}`, f.pathOf(h, h)[0]!, nvLane, 'nvlink-up')
+    if (nv !== null) w.nicPort(nic, nvs[serverOf(h)]!, `nvs${serverOf(h)}`, nv[0]!, nvLane, 'nvlink-up')
   }
   const buf = topo.portBufferBytes
   for (let p = 0; p < P; p++) {
@@ -104,7 +107,7 @@ export function buildRail(
   nvs.forEach((sw, s) => {
     for (let g = 0; g < G; g++) {
       const h = s * G + g
-      const port = w.port(`nvs${s}>host${h}`, 'nvlink-down', f.pathOf(h, h)[1]!, buf, f.nics[h]!, false)
+      const port = w.port(`nvs${s}>host${h}`, 'nvlink-down', nv![1]!, buf, f.nics[h]!, false)
       sw.addPort(port)
       w.cable(`host${h}-nvs${s}`, port)
     }
