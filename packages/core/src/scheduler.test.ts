@@ -64,6 +64,40 @@ describe('scheduler: calendar and heap together', () => {
     expect(s.pending).toBe(0)
   })
 
+  it('keeps the order while the calendar grows, shrinks and changes its bucket width', () => {
+    // Thousands of pending events whose spacing changes by orders of magnitude between phases:
+    // the calendar resizes several times, and the order must still be the (time, seq) sort.
+    const s = new Scheduler(16)
+    const seen: number[] = []
+    const expected: [number, number][] = []
+    let seq = 0
+    let x = 777
+    const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const spreads = [50, 5e6, 2000, 2e9, 10]
+    const id = s.register({
+      onEvent: (_k, a) => {
+        seen.push(a)
+        if (seen.length < 60_000) {
+          const spread = spreads[Math.floor(seen.length / 12_000)]!
+          const n = seq++
+          const t = s.nowPs + Math.floor(rand() * spread)
+          expected.push([t, n])
+          s.schedule(t, id, 0, n)
+        }
+      },
+    })
+    for (let i = 0; i < 8000; i++) {
+      const n = seq++
+      const t = Math.floor(rand() * 1e6)
+      expected.push([t, n])
+      s.schedule(t, id, 0, n)
+    }
+    expect(s.run()).toBe('idle')
+    expected.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    expect(seen).toEqual(expected.map(([, n]) => n))
+    expect(s.resizes).toBeGreaterThan(3)
+  })
+
   it('after a quiet gap longer than its horizon, near events go to the calendar again', () => {
     const s = new Scheduler()
     let n = 0

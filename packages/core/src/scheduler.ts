@@ -8,23 +8,36 @@ export interface EventTarget {
   onEvent(kind: number, arg: number): void
 }
 
-/** Calendar bucket width: 2^17 ps (131 ns, about a 4 KB frame at 250 Gb/s). */
-const BUCKET_SHIFT = 17
-const BUCKET_WIDTH_PS = 2 ** BUCKET_SHIFT
-/** Buckets in the calendar: events up to 4096 x 131 ns = 537 us ahead go there, later ones to the heap. */
-const BUCKETS = 4096
-const MASK = BUCKETS - 1
+const NONE = -1
+/** The calendar starts small and doubles (or halves) with the events it holds. */
+const MIN_BUCKETS = 256
+const MAX_BUCKETS = 1 << 21
+/** Bucket width bounds: 2^4 ps (16 ps) to 2^30 ps (about 1 ms). */
+const MIN_SHIFT = 4
+const MAX_SHIFT = 30
+/** Events sampled from the calendar's head to choose a bucket width when it is resized. */
+const WIDTH_SAMPLE = 64
+/** Checked every this many events: whether inserts walk or reads skip too much for the current width. */
+const TUNE_EVERY = 1 << 14
 
 /**
  * Discrete-event scheduler: integer-picosecond clock, events ordered by
  * (timePs, seq) so equal times keep insertion order and runs are deterministic.
- * An event is a slot in typed arrays. Two levels hold the slot ids: a calendar
- * of fixed-width time buckets for the near future (transmissions, link
- * arrivals: nearly every event), each bucket sorted by (time, seq) when it is
- * reached, and heap-js for events beyond the calendar's horizon (timers,
- * faults, trace ops starting later). The next event is the earlier of the two
- * heads, so the order is exactly the single heap's. Components keep the
- * structures small by scheduling only the head of each FIFO (see link/).
+ * An event is a slot in typed arrays. Two levels hold the slot ids:
+ *
+ * - a calendar queue (Brown 1988) for the near future, where nearly every
+ *   event lands (transmissions, link arrivals): buckets of one power-of-two
+ *   width, each a linked list kept sorted by (time, seq). The number of
+ *   buckets follows the number of events (resized at 2x / 0.5x) and the width
+ *   follows their spacing near the head, so a bucket holds about one event
+ *   whether the fabric has 16 ports or 100,000: insertion and removal stay
+ *   O(1) instead of growing with the fabric;
+ * - heap-js for events beyond the calendar's horizon (buckets x width): CC
+ *   timers, timeouts, faults, trace ops starting later.
+ *
+ * The next event is the earlier of the two heads, so the order is exactly a
+ * single heap's. Components keep the structures small by scheduling only the
+ * head of each FIFO (see link/).
  */
 export class Scheduler {
   nowPs = 0
@@ -32,35 +45,45 @@ export class Scheduler {
   executed = 0
   /** Events that went to the heap (beyond the calendar's horizon), for speed work. */
   heapScheduled = 0
+  /** Calendar resizes (bucket count or width changed), for speed work. */
+  resizes = 0
 
   private timePs: Float64Array
   private seqNo: Float64Array
   private target: Int32Array
   private kind: Int32Array
   private arg: Float64Array
+  /** Next event in the same bucket, or in the free list. */
   private next: Int32Array
-  private freeHead = -1
+  private freeHead = NONE
   private highWater = 0
   private seq = 0
   private readonly heap: Heap<number>
   private readonly targets: EventTarget[] = []
   private stopped = false
 
-  // The calendar. Bucket b holds the events of absolute bucket numbers congruent to b;
-  // only [baseAbs, baseAbs + BUCKETS) is in use, so each bucket holds one lap's events.
-  private readonly buckets: number[][] = Array.from({ length: BUCKETS }, () => [])
-  /** Read position in each bucket, and whether the bucket is sorted (it is from when it is first read). */
-  private readonly readPos = new Int32Array(BUCKETS)
-  private readonly sorted = new Uint8Array(BUCKETS)
+  // The calendar. Absolute bucket a = floor(time / width) lives in bucket a & mask;
+  // only [baseAbs, baseAbs + buckets) is in use, so a bucket never mixes laps.
+  private buckets = MIN_BUCKETS
+  private mask = MIN_BUCKETS - 1
+  private shift = 17
+  private widthPs = 2 ** 17
+  private heads = new Int32Array(MIN_BUCKETS).fill(NONE)
+  private tails = new Int32Array(MIN_BUCKETS).fill(NONE)
   /**
-   * The earliest bucket that may hold events. It never passes the current
-   * time's bucket, so no event can be scheduled behind it (a heap event may
-   * run before the calendar's head and schedule into any bucket from now on).
+   * The bucket of the last event taken from the calendar (or of the current
+   * time after a rebase). It never passes the current time's bucket, so no
+   * event can be scheduled behind it: a heap event may run before the
+   * calendar's head and schedule into any bucket from now on.
    */
   private baseAbs = 0
   /** The bucket holding the calendar's earliest event, or -1 when not known. */
   private headAbs = -1
   private calendarCount = 0
+  // Work since the last tuning check: list nodes passed on insert, empty buckets passed on read.
+  private walked = 0
+  private skipped = 0
+  private sinceTune = 0
   private readonly byTimeSeq = (a: number, b: number) => this.timePs[a]! - this.timePs[b]! || this.seqNo[a]! - this.seqNo[b]!
 
   constructor(initialCapacity = 1024) {
@@ -82,63 +105,63 @@ export class Scheduler {
   /** Schedules `kind, arg` for target `targetId` at absolute time `atPs` (>= now). */
   schedule(atPs: number, targetId: number, kind: number, arg: number): void {
     let id = this.freeHead
-    if (id !== -1) {
+    if (id !== NONE) {
       this.freeHead = this.next[id]!
     } else {
       if (this.highWater === this.timePs.length) this.grow()
       id = this.highWater++
     }
-    const t = atPs < this.nowPs ? this.nowPs : atPs
-    this.timePs[id] = t
+    this.timePs[id] = atPs < this.nowPs ? this.nowPs : atPs
     this.seqNo[id] = this.seq++
     this.target[id] = targetId
     this.kind[id] = kind
     this.arg[id] = arg
     // An empty calendar restarts at the current time: after a quiet gap longer than its horizon
     // (compute ops, late trace starts) it would otherwise send every event to the heap.
-    if (this.calendarCount === 0) this.rebase()
-    const abs = Math.floor(t / BUCKET_WIDTH_PS)
-    if (abs - this.baseAbs >= BUCKETS) {
+    if (this.calendarCount === 0) {
+      this.baseAbs = Math.floor(this.nowPs / this.widthPs)
+      this.headAbs = -1
+    }
+    this.insert(id)
+    if (this.calendarCount > 2 * this.buckets && this.buckets < MAX_BUCKETS) this.resize(this.buckets * 2)
+  }
+
+  /** Puts event `id` in its calendar bucket, after every event of its time or earlier, or in the heap beyond the horizon. */
+  private insert(id: number): void {
+    const t = this.timePs[id]!
+    const abs = Math.floor(t / this.widthPs)
+    if (abs - this.baseAbs >= this.buckets) {
       this.heapScheduled++
       // add(), not push(...): push takes rest arguments and builds an array per call.
       this.heap.add(id)
       return
     }
-    const b = abs & MASK
-    const bucket = this.buckets[b]!
-    if (this.sorted[b] === 1) {
-      // A bucket being read stays sorted: the newest event goes after every one of its time or earlier.
-      let lo = this.readPos[b]!
-      let hi = bucket.length
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1
-        if (this.timePs[bucket[mid]!]! <= t) lo = mid + 1
-        else hi = mid
-      }
-      // Shift the later ones up one place by hand: splice would allocate its result on this hot path.
-      bucket.push(id)
-      for (let i = bucket.length - 1; i > lo; i--) bucket[i] = bucket[i - 1]!
-      bucket[lo] = id
+    const b = abs & this.mask
+    const next = this.next
+    const tail = this.tails[b]!
+    if (tail === NONE) {
+      this.heads[b] = id
+      this.tails[b] = id
+      next[id] = NONE
+    } else if (this.timePs[tail]! <= t) {
+      // The common case: events reach a bucket in time order.
+      next[tail] = id
+      this.tails[b] = id
+      next[id] = NONE
     } else {
-      bucket.push(id)
+      let prev = NONE
+      let cur = this.heads[b]!
+      while (this.timePs[cur]! <= t) {
+        prev = cur
+        cur = next[cur]!
+        this.walked++
+      }
+      next[id] = cur
+      if (prev === NONE) this.heads[b] = id
+      else next[prev] = id
     }
     this.calendarCount++
     if (abs < this.headAbs) this.headAbs = abs
-  }
-
-  /** Moves the empty calendar's start to the current time's bucket, emptying the buckets it read on the way. */
-  private rebase(): void {
-    const nowAbs = Math.floor(this.nowPs / BUCKET_WIDTH_PS)
-    if (nowAbs <= this.baseAbs) return
-    const end = Math.min(nowAbs, this.baseAbs + BUCKETS)
-    for (let a = this.baseAbs; a < end; a++) {
-      const b = a & MASK
-      this.buckets[b]!.length = 0
-      this.readPos[b] = 0
-      this.sorted[b] = 0
-    }
-    this.baseAbs = nowAbs
-    this.headAbs = -1
   }
 
   get pending(): number {
@@ -149,40 +172,24 @@ export class Scheduler {
   peekTimePs(): number {
     const c = this.calendarHead()
     const h = this.heap.peek()
-    if (c === -1) return h === undefined ? Infinity : this.timePs[h]!
+    if (c === NONE) return h === undefined ? Infinity : this.timePs[h]!
     return h === undefined ? this.timePs[c]! : Math.min(this.timePs[c]!, this.timePs[h]!)
   }
 
-  /**
-   * The calendar's earliest event, or -1. Empties the buckets it has read up
-   * to the current time's, then finds the first bucket with unread events
-   * (remembered in headAbs until it is read out or an earlier bucket gets an
-   * event), sorting it by (time, seq) when it is first reached.
-   */
+  /** The calendar's earliest event, or -1: the head of the first non-empty bucket from headAbs (or baseAbs) on. */
   private calendarHead(): number {
-    if (this.calendarCount === 0) return -1
+    if (this.calendarCount === 0) return NONE
     let h = this.headAbs
-    if (h === -1 || this.readPos[h & MASK]! >= this.buckets[h & MASK]!.length) {
-      const nowAbs = Math.floor(this.nowPs / BUCKET_WIDTH_PS)
-      while (this.baseAbs < nowAbs) {
-        const b = this.baseAbs & MASK
-        if (this.readPos[b]! < this.buckets[b]!.length) break
-        this.buckets[b]!.length = 0
-        this.readPos[b] = 0
-        this.sorted[b] = 0
-        this.baseAbs++
+    if (h === -1 || this.heads[h & this.mask] === NONE) {
+      if (h === -1) h = this.baseAbs
+      // Every calendar event is in [baseAbs, baseAbs + buckets), so this ends within one lap.
+      while (this.heads[h & this.mask] === NONE) {
+        h++
+        this.skipped++
       }
-      h = this.baseAbs
-      while (this.readPos[h & MASK]! >= this.buckets[h & MASK]!.length) h++
       this.headAbs = h
     }
-    const b = h & MASK
-    const bucket = this.buckets[b]!
-    if (this.sorted[b] === 0) {
-      if (bucket.length - this.readPos[b]! > 1) bucket.sort(this.byTimeSeq)
-      this.sorted[b] = 1
-    }
-    return bucket[this.readPos[b]!]!
+    return this.heads[h & this.mask]!
   }
 
   /** Stops `run` after the event being executed. */
@@ -202,9 +209,9 @@ export class Scheduler {
     for (;;) {
       // The earlier of the calendar's head and the heap's, by (time, seq).
       const c = this.calendarHead()
-      const h = heap.length > 0 ? heap.peek()! : -1
-      if (c === -1 && h === -1) break
-      const fromHeap = c === -1 || (h !== -1 && this.byTimeSeq(h, c) < 0)
+      const h = heap.length > 0 ? heap.peek()! : NONE
+      if (c === NONE && h === NONE) break
+      const fromHeap = c === NONE || (h !== NONE && this.byTimeSeq(h, c) < 0)
       const id = fromHeap ? h : c
       const t = this.timePs[id]!
       if (t > untilPs) return 'time-limit'
@@ -212,8 +219,12 @@ export class Scheduler {
       if (fromHeap) {
         heap.pop()
       } else {
-        this.readPos[this.headAbs & MASK]!++
+        const b = this.headAbs & this.mask
+        const rest = this.next[id]!
+        this.heads[b] = rest
+        if (rest === NONE) this.tails[b] = NONE
         this.calendarCount--
+        this.baseAbs = this.headAbs
       }
       this.nowPs = t
       const tgt = this.target[id]!
@@ -222,10 +233,57 @@ export class Scheduler {
       this.next[id] = this.freeHead
       this.freeHead = id
       this.executed++
+      if (++this.sinceTune === TUNE_EVERY) this.tune()
       targets[tgt]!.onEvent(k, a)
       if (this.stopped) return 'stopped'
     }
     return 'idle'
+  }
+
+  /**
+   * Every TUNE_EVERY events: a calendar much larger than its events shrinks,
+   * and one whose width no longer fits the events' spacing (long sorted
+   * inserts, or many empty buckets read past) is re-laid with a new width.
+   */
+  private tune(): void {
+    const walked = this.walked
+    const skipped = this.skipped
+    this.walked = this.skipped = this.sinceTune = 0
+    if (this.calendarCount < this.buckets / 2 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
+    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY) this.resize(this.buckets)
+  }
+
+  /**
+   * Re-lays the calendar over `buckets` buckets with a width of about three
+   * times the mean spacing of the events at its head (Brown's rule), so a
+   * bucket holds about one event. Events beyond the new horizon move to the
+   * heap; the order of events does not change.
+   */
+  private resize(buckets: number): void {
+    this.resizes++
+    const ids = new Int32Array(this.calendarCount)
+    let n = 0
+    for (let a = this.baseAbs; n < ids.length; a++) {
+      for (let id = this.heads[a & this.mask]!; id !== NONE; id = this.next[id]!) ids[n++] = id
+    }
+    const sample = Math.min(n, WIDTH_SAMPLE)
+    if (sample >= 2) {
+      const spanPs = this.timePs[ids[sample - 1]!]! - this.timePs[ids[0]!]!
+      if (spanPs > 0) {
+        const want = (3 * spanPs) / (sample - 1)
+        this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(want))))
+        this.widthPs = 2 ** this.shift
+      }
+    }
+    this.buckets = buckets
+    this.mask = buckets - 1
+    this.heads = new Int32Array(buckets).fill(NONE)
+    this.tails = new Int32Array(buckets).fill(NONE)
+    this.baseAbs = Math.floor(this.nowPs / this.widthPs)
+    this.headAbs = -1
+    this.calendarCount = 0
+    // In (time, seq) order, so every insert appends at its bucket's tail.
+    for (let i = 0; i < n; i++) this.insert(ids[i]!)
   }
 
   private grow(): void {
