@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ByteHistogram } from './byte-histogram.ts'
+import { ByteHistogram, ByteHistogramSet } from './byte-histogram.ts'
 
 describe('byte histogram', () => {
   it('puts every value in the bucket whose edges hold it, within 6.25% above 64 KiB', () => {
@@ -34,5 +34,18 @@ describe('byte histogram', () => {
     expect(a.samples).toBe(2)
     expect(a.quantile(1)).toBe(200_000)
     expect(a.quantile(0.5)).toBe(4096)
+  })
+  it('keeps many histograms apart in one set, as it grows', () => {
+    const set = new ByteHistogramSet()
+    const slots = Array.from({ length: 40 }, () => set.addSlot())
+    for (const s of slots) for (let i = 0; i <= s; i++) set.add(s, s * 10_000 + i)
+    for (const s of slots) {
+      const h = set.histogram(s)
+      expect(h.samples).toBe(s + 1)
+      expect(h.maxBytes).toBe(s * 11_000 - s * 1000 + s)
+      const plain = new ByteHistogram()
+      for (let i = 0; i <= s; i++) plain.add(s * 10_000 + i)
+      expect(h).toEqual(plain)
+    }
   })
 })

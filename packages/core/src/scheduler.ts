@@ -84,6 +84,7 @@ export class Scheduler {
   private walked = 0
   private skipped = 0
   private sinceTune = 0
+  private heapAtTune = 0
   private readonly byTimeSeq = (a: number, b: number) => this.timePs[a]! - this.timePs[b]! || this.seqNo[a]! - this.seqNo[b]!
 
   constructor(initialCapacity = 1024) {
@@ -123,7 +124,7 @@ export class Scheduler {
       this.headAbs = -1
     }
     this.insert(id)
-    if (this.calendarCount > 2 * this.buckets && this.buckets < MAX_BUCKETS) this.resize(this.buckets * 2)
+    if (this.calendarCount + this.heap.length > 2 * this.buckets && this.buckets < MAX_BUCKETS) this.resize(this.buckets * 2)
   }
 
   /** Puts event `id` in its calendar bucket, after every event of its time or earlier, or in the heap beyond the horizon. */
@@ -241,23 +242,29 @@ export class Scheduler {
   }
 
   /**
-   * Every TUNE_EVERY events: a calendar much larger than its events shrinks,
-   * and one whose width no longer fits the events' spacing (long sorted
-   * inserts, or many empty buckets read past) is re-laid with a new width.
+   * Every TUNE_EVERY events: a calendar much larger than the events pending
+   * shrinks, and one whose width no longer fits their spacing (long sorted
+   * inserts, many empty buckets read past, or most events landing beyond the
+   * horizon in the heap) is re-laid with a new width.
    */
   private tune(): void {
     const walked = this.walked
     const skipped = this.skipped
+    const toHeap = this.heapScheduled - this.heapAtTune
     this.walked = this.skipped = this.sinceTune = 0
-    if (this.calendarCount < this.buckets / 2 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
-    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY) this.resize(this.buckets)
+    this.heapAtTune = this.heapScheduled
+    if (this.calendarCount + this.heap.length < this.buckets / 2 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
+    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY || toHeap > TUNE_EVERY / 4) this.resize(this.buckets)
   }
 
   /**
-   * Re-lays the calendar over `buckets` buckets with a width of about three
-   * times the mean spacing of the events at its head (Brown's rule), so a
-   * bucket holds about one event. Events beyond the new horizon move to the
-   * heap; the order of events does not change.
+   * Re-lays the calendar over `buckets` buckets (about as many as events
+   * pending, heap included, so the horizon covers where they land) with a
+   * width of the mean spacing of the earliest pending events (Brown's rule,
+   * with his factor of 3 brought down to 1: passing an empty bucket reads one
+   * counter, while passing an event in a bucket is a cache miss), so a bucket
+   * holds about one event. Events beyond the new horizon move to the heap;
+   * the order of events does not change.
    */
   private resize(buckets: number): void {
     this.resizes++
@@ -266,11 +273,15 @@ export class Scheduler {
     for (let a = this.baseAbs; n < ids.length; a++) {
       for (let id = this.heads[a & this.mask]!; id !== NONE; id = this.next[id]!) ids[n++] = id
     }
-    const sample = Math.min(n, WIDTH_SAMPLE)
+    // The spacing of the earliest events, from the calendar's head and the heap's together.
+    const near = Array.from(ids.subarray(0, WIDTH_SAMPLE))
+    for (const id of this.heap.top(WIDTH_SAMPLE)) near.push(id)
+    near.sort(this.byTimeSeq)
+    const sample = Math.min(near.length, WIDTH_SAMPLE)
     if (sample >= 2) {
-      const spanPs = this.timePs[ids[sample - 1]!]! - this.timePs[ids[0]!]!
+      const spanPs = this.timePs[near[sample - 1]!]! - this.timePs[near[0]!]!
       if (spanPs > 0) {
-        const want = (3 * spanPs) / (sample - 1)
+        const want = spanPs / (sample - 1)
         this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(want))))
         this.widthPs = 2 ** this.shift
       }

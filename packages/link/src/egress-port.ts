@@ -1,5 +1,6 @@
 import {
   ByteHistogram,
+  ByteHistogramSet,
   TRIMMED_WIRE_BYTES,
   PacketFlag,
   PacketKind,
@@ -77,8 +78,8 @@ export class EgressPort implements PacketSink, EventTarget {
   /** Drops because the link was down (part of `drops`). */
   faultDrops = 0
   maxQueuedBytes = 0
-  /** Queue depth each arriving data packet found (what it waited behind). */
-  readonly queueSeen = new ByteHistogram()
+  /** Queue depth each arriving data packet found (what it waited behind): this port's slot in `queueDepths`. */
+  private readonly queueSeenSlot: number
   busyPs = 0
   pausesReceived = 0
   /** Time the data class spent paused (up to now, if still paused). */
@@ -102,7 +103,10 @@ export class EgressPort implements PacketSink, EventTarget {
     private readonly pool: PacketPool,
     readonly cfg: EgressPortConfig,
     readonly link: Link,
+    /** Where the port's queue-depth histogram lives: one set per fabric keeps them together. */
+    private readonly queueDepths = new ByteHistogramSet(),
   ) {
+    this.queueSeenSlot = queueDepths.addSlot()
     this.targetId = sched.register(this)
     this.peakRateBps = cfg.rateBps
     link.from = this
@@ -111,6 +115,11 @@ export class EgressPort implements PacketSink, EventTarget {
   /** Bits serialized by `nowPs`: the frames sent, and the part of the one in service. */
   bitsSentBy(nowPs: number): number {
     return this.txBytes * 8 + (this.busy ? ((nowPs - this.txStartPs) * this.txRateBps) / 1e12 : 0)
+  }
+
+  /** Queue depth each arriving data packet found (what it waited behind). */
+  get queueSeen(): ByteHistogram {
+    return this.queueDepths.histogram(this.queueSeenSlot)
   }
 
   get name(): string {
@@ -154,7 +163,7 @@ export class EgressPort implements PacketSink, EventTarget {
     const next = pool.next
     next[pkt] = NONE
     if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
-      this.queueSeen.add(this.queuedBytes)
+      this.queueDepths.add(this.queueSeenSlot, this.queuedBytes)
       if (this.marker !== null && this.marker.shouldMark(this.queuedBytes)) {
         pool.flags[pkt]! |= PacketFlag.CE
         this.ecnMarks++

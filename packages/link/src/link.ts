@@ -61,8 +61,10 @@ export class Link implements EventTarget {
     /** Propagation alone (what a PFC frame going the other way takes); defaults to delayPs. */
     readonly propagationPs = delayPs,
   ) {
-    this.ringPkt = new Int32Array(64)
-    this.ringTimePs = new Float64Array(64)
+    // Eight entries keep both arrays inside V8's heap object (typed arrays of up to 64 bytes are stored
+    // inline), so a hop touches no separate store; a link with more frames on the wire grows them.
+    this.ringPkt = new Int32Array(8)
+    this.ringTimePs = new Float64Array(8)
     this.targetId = sched.register(this)
   }
 

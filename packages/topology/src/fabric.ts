@@ -1,4 +1,4 @@
-import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
+import { ByteHistogramSet, PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
 import type { EgressPort, Link } from '@aifab/link'
 import { CcError, FixedWindow, QueuePair, type CcContext, type CcDefinition, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
@@ -73,6 +73,8 @@ export interface FabricCounters {
 export class Fabric {
   readonly sched = new Scheduler()
   readonly pool = new PacketPool(4096)
+  /** Every port's queue-depth histogram, in one array. */
+  readonly queueDepths = new ByteHistogramSet()
   readonly rng: RngFactory
   readonly nics: Nic[] = []
   readonly switches: Switch[] = []
