@@ -210,11 +210,16 @@ export class Scheduler {
     for (;;) {
       // The earlier of the calendar's head and the heap's, by (time, seq).
       const c = this.calendarHead()
-      const h = heap.length > 0 ? heap.peek()! : NONE
-      if (c === NONE && h === NONE) break
-      const fromHeap = c === NONE || (h !== NONE && this.byTimeSeq(h, c) < 0)
-      const id = fromHeap ? h : c
-      const t = this.timePs[id]!
+      const timePs = this.timePs
+      let fromHeap = false
+      if (heap.length > 0) {
+        const h = heap.peek()!
+        fromHeap = c === NONE || timePs[h]! < timePs[c]! || (timePs[h] === timePs[c] && this.seqNo[h]! < this.seqNo[c]!)
+      } else if (c === NONE) {
+        break
+      }
+      const id = fromHeap ? heap.peek()! : c
+      const t = timePs[id]!
       if (t > untilPs) return 'time-limit'
       if (budget-- <= 0) return 'event-limit'
       if (fromHeap) {

@@ -34,8 +34,15 @@ export class Switch implements PacketSink {
   /** Flowlets started (flowlet mode) or flow moves (sticky adaptive). */
   repicks = 0
 
-  private routeStart = new Int32Array(0)
-  private routeCount = new Int32Array(0)
+  /**
+   * Routes as groups: destinations with the same equal-cost ports share one
+   * list (in a fat tree, every host outside an edge switch's own is one "up"
+   * group). Per destination a group number; per group its start and length in
+   * routePorts. A k=16 fat tree's routes take 1.3 MB instead of 14 MB, which
+   * keeps them in cache.
+   */
+  private routeGroup = new Int32Array(0)
+  private groupSpan = new Int32Array(0)
   private routePorts = new Int32Array(0)
   private readonly mode: number
   private readonly roundRobin: boolean
@@ -71,24 +78,35 @@ export class Switch implements PacketSink {
   /** `table[dstHost]` lists the indices (into `ports`) of the equal-cost next hops. */
   setRoutes(table: readonly (readonly number[])[]): void {
     const n = table.length
-    this.routeStart = new Int32Array(n)
-    this.routeCount = new Int32Array(n)
-    this.rrNext = new Int32Array(n)
-    let total = 0
-    for (const r of table) total += r.length
-    this.routePorts = new Int32Array(total)
-    let k = 0
+    const groupOf = new Map<string, number>()
+    const lists: (readonly number[])[] = []
+    this.routeGroup = new Int32Array(n)
     for (let h = 0; h < n; h++) {
-      this.routeStart[h] = k
-      this.routeCount[h] = table[h]!.length
-      for (const p of table[h]!) this.routePorts[k++] = p
+      const key = table[h]!.join(',')
+      let g = groupOf.get(key)
+      if (g === undefined) {
+        g = lists.length
+        groupOf.set(key, g)
+        lists.push(table[h]!)
+      }
+      this.routeGroup[h] = g
     }
+    this.groupSpan = new Int32Array(2 * lists.length)
+    this.routePorts = new Int32Array(lists.reduce((t, l) => t + l.length, 0))
+    let k = 0
+    lists.forEach((l, g) => {
+      this.groupSpan[2 * g] = k
+      this.groupSpan[2 * g + 1] = l.length
+      for (const p of l) this.routePorts[k++] = p
+    })
+    this.rrNext = new Int32Array(this.roundRobin ? n : 0)
   }
 
   /** Equal-cost egress ports toward `dstHost` (for reports and tests). */
   candidates(dstHost: number): number[] {
-    const s = this.routeStart[dstHost]!
-    return Array.from(this.routePorts.subarray(s, s + this.routeCount[dstHost]!))
+    const g = this.routeGroup[dstHost]!
+    const s = this.groupSpan[2 * g]!
+    return Array.from(this.routePorts.subarray(s, s + this.groupSpan[2 * g + 1]!))
   }
 
   /** How many different candidates the data packets of queue pair `qp` took at this switch. */
@@ -99,13 +117,14 @@ export class Switch implements PacketSink {
   receive(pkt: PacketId): void {
     const pool = this.pool
     const dst = pool.dst[pkt]!
-    const n = dst < this.routeCount.length ? this.routeCount[dst]! : 0
+    const g = dst < this.routeGroup.length ? this.routeGroup[dst]! : 0
+    const n = dst < this.routeGroup.length ? this.groupSpan[2 * g + 1]! : 0
     if (n === 0) {
       this.unroutable++
       pool.free(pkt)
       return
     }
-    const start = this.routeStart[dst]!
+    const start = this.groupSpan[2 * g]!
     let choice = 0
     if (n > 1) {
       choice = this.choose(pkt, dst, start, n)
