@@ -79,15 +79,22 @@ export class Switch implements PacketSink {
   setRoutes(table: readonly (readonly number[])[]): void {
     const n = table.length
     const groupOf = new Map<string, number>()
+    // Builders hand the same array to many destinations: look it up by identity before by contents.
+    const groupOfList = new Map<readonly number[], number>()
     const lists: (readonly number[])[] = []
     this.routeGroup = new Int32Array(n)
     for (let h = 0; h < n; h++) {
-      const key = table[h]!.join(',')
-      let g = groupOf.get(key)
+      const list = table[h]!
+      let g = groupOfList.get(list)
       if (g === undefined) {
-        g = lists.length
-        groupOf.set(key, g)
-        lists.push(table[h]!)
+        const key = list.join(',')
+        g = groupOf.get(key)
+        if (g === undefined) {
+          g = lists.length
+          groupOf.set(key, g)
+          lists.push(list)
+        }
+        groupOfList.set(list, g)
       }
       this.routeGroup[h] = g
     }

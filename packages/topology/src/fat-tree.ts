@@ -81,19 +81,26 @@ export function buildFatTree(
   // edge itself drops what it cannot hand to a host whose cable is down).
   // Candidates depend on the destination's edge only: computed once per edge.
   f.reroute = (downCables) => {
-    const ok = (name: string) => !downCables.has(name)
+    // With every cable up (every build), skip the name lookups: a k=32 tree would make tens of millions.
+    const ok = downCables.size === 0 ? () => true : (name: string) => !downCables.has(name)
     const edgePod = (e: number) => Math.floor(e / half)
     const aggReaches = (a: number, e: number) => Math.floor(a / half) === edgePod(e) && ok(`edge${e}-agg${a}`)
     const coreReaches = (c: number, e: number) => {
       const a = edgePod(e) * half + Math.floor(c / half)
       return ok(`agg${a}-core${c}`) && aggReaches(a, e)
     }
+    // Agg a's uplinks toward edge e, computed once per (a, e): every edge switch of a's pod asks.
+    const aggUpMemo = new Map<number, number[]>()
     const aggUp = (a: number, e: number) => {
-      const via: number[] = []
+      const key = a * k * half + e
+      let via = aggUpMemo.get(key)
+      if (via !== undefined) return via
+      via = []
       for (let m = 0; m < half; m++) {
         const c = (a % half) * half + m
         if (ok(`agg${a}-core${c}`) && coreReaches(c, e)) via.push(half + m)
       }
+      aggUpMemo.set(key, via)
       return via
     }
     const perHost = (byEdge: (e: number) => number[]) => {
