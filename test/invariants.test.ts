@@ -29,7 +29,7 @@ describe('run invariants', () => {
       ['empty network after the run', (r) => (r.report.conservation.inNetwork = 1), /fabric/],
       ['empty reorder windows after the run', (r) => (r.fabric.qps[2]!.rcvHeld = 1), /queue pair 2/],
       ['payload conservation', (r) => (r.fabric.nics[5]!.deliveredPayloadBytes += 4096), /fabric/],
-      ['link rate', (r) => (r.fabric.ports[7]!.txBytes *= 1000), new RegExp(`^${run().fabric.ports[7]!.name}$`)],
+      ['link rate', (r) => (r.fabric.ports[7]!.peakRateBps /= 1000), new RegExp(`^${run().fabric.ports[7]!.name}$`)],
       ['busbw within egress capacity', (r) => (r.report.summary.busbwGbps = 401), /summary\.busbwGbps/],
       ['finite numbers', (r) => (r.report.flows[4]!.idealFctPs = NaN), /report\.flows\[4\]\.idealFctPs/],
       ['no negative figures', (r) => (r.report.tiers[0]!.drops = -2), /report\.tiers\[0\]\.drops/],
@@ -47,7 +47,7 @@ describe('run invariants', () => {
     const fabric = buildFabric(leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 4 }), profile('ai-ethernet'), 1)
     // A planted timing bug: one host port runs at four times its rate from 20 us, behind the peak tracking's back.
     const port = fabric.nics[0]!.port
-    const id = fabric.sched.register({ onEvent: () => (port.cfg.rateBps *= 4) })
+    const id = fabric.sched.register({ onEvent: () => (port.rateBps *= 4) })
     fabric.sched.schedule(20_000_000, id, 0, 0)
     const result = replay(fabric, trace, 'test', { sampleIntervalPs: 1_000_000 })
     const report = buildReport({ trace, traceFile: 'test', fabric, result })

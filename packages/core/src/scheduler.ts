@@ -12,11 +12,9 @@ const NONE = -1
 /** The calendar starts small and doubles (or halves) with the events it holds. */
 const MIN_BUCKETS = 256
 const MAX_BUCKETS = 1 << 21
-/** Bucket width bounds: 2^4 ps (16 ps) to 2^30 ps (about 1 ms). */
-const MIN_SHIFT = 4
+/** Bucket width bounds: 1 ps (an 8192-host fabric has events a few ps apart) to 2^30 ps (about 1 ms). */
+const MIN_SHIFT = 0
 const MAX_SHIFT = 30
-/** Events sampled from the calendar's head to choose a bucket width when it is resized. */
-const WIDTH_SAMPLE = 64
 /** Checked every this many events: whether inserts walk or reads skip too much for the current width. */
 const TUNE_EVERY = 1 << 14
 
@@ -265,11 +263,14 @@ export class Scheduler {
   /**
    * Re-lays the calendar over `buckets` buckets (about as many as events
    * pending, heap included, so the horizon covers where they land) with a
-   * width of the mean spacing of the earliest pending events (Brown's rule,
-   * with his factor of 3 brought down to 1: passing an empty bucket reads one
-   * counter, while passing an event in a bucket is a cache miss), so a bucket
-   * holds about one event. Events beyond the new horizon move to the heap;
-   * the order of events does not change.
+   * width of the mean spacing of the earlier half of the pending events
+   * (Brown's rule, with his factor of 3 brought down to 1: passing an empty
+   * bucket reads one counter, while passing an event in a bucket is a cache
+   * miss), so a bucket holds about one distinct time. The earlier half, so
+   * far timers do not widen it; all of it, not the head alone, because a
+   * fabric's events come in clusters of equal times (synchronized starts,
+   * equal frames) whose spacing at the head says nothing. Events beyond the
+   * new horizon move to the heap; the order of events does not change.
    */
   private resize(buckets: number): void {
     this.resizes++
@@ -278,16 +279,22 @@ export class Scheduler {
     for (let a = this.baseAbs; n < ids.length; a++) {
       for (let id = this.heads[a & this.mask]!; id !== NONE; id = this.next[id]!) ids[n++] = id
     }
-    // The spacing of the earliest events, from the calendar's head and the heap's together.
-    const near = Array.from(ids.subarray(0, WIDTH_SAMPLE))
-    for (const id of this.heap.top(WIDTH_SAMPLE)) near.push(id)
-    near.sort(this.byTimeSeq)
-    const sample = Math.min(near.length, WIDTH_SAMPLE)
-    if (sample >= 2) {
-      const spanPs = this.timePs[near[sample - 1]!]! - this.timePs[near[0]!]!
+    const heapIds = this.heap.toArray()
+    const times = new Float64Array(n + heapIds.length)
+    for (let i = 0; i < n; i++) times[i] = this.timePs[ids[i]!]!
+    for (let i = 0; i < heapIds.length; i++) times[n + i] = this.timePs[heapIds[i]!]!
+    times.sort()
+    const half = times.length >> 1
+    if (half >= 1) {
+      let spanPs = times[half]! - times[0]!
+      let over = half
+      // More than half at one time: the spread of the rest decides.
+      if (spanPs === 0) {
+        spanPs = times[times.length - 1]! - times[0]!
+        over = times.length
+      }
       if (spanPs > 0) {
-        const want = spanPs / (sample - 1)
-        this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(want))))
+        this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(spanPs / over))))
         this.widthPs = 2 ** this.shift
       }
     }

@@ -1,6 +1,5 @@
 import {
   ByteHistogram,
-  ByteHistogramSet,
   TRIMMED_WIRE_BYTES,
   PacketFlag,
   PacketKind,
@@ -14,6 +13,7 @@ import {
 import type { Link } from './link.ts'
 import type { RedMarker } from './red-marker.ts'
 import type { BufferPolicy } from './buffer-policy.ts'
+import { PortCol, PortStore } from './port-store.ts'
 
 /** Event kinds a port handles: its own serialization end, and PFC PAUSE/RESUME arriving from downstream. */
 export const PortEvent = { TX_DONE: 0, PAUSE: 1, RESUME: 2 } as const
@@ -67,20 +67,15 @@ export class EgressPort implements PacketSink, EventTarget {
 
   // Counters, read by the report.
   txPackets = 0
-  txBytes = 0
-  txDataPayloadBytes = 0
   /** Wire bytes of data frames sent again (retransmissions), and of control frames (ACK, NAK, CNP, trimmed headers). */
-  txRetxBytes = 0
-  txCtrlBytes = 0
   drops = 0
   dropBytes = 0
   ecnMarks = 0
   /** Drops because the link was down (part of `drops`). */
   faultDrops = 0
   maxQueuedBytes = 0
-  /** Queue depth each arriving data packet found (what it waited behind): this port's slot in `queueDepths`. */
+  /** Queue depth each arriving data packet found (what it waited behind): this port's slot in store.queueDepths. */
   private readonly queueSeenSlot: number
-  busyPs = 0
   pausesReceived = 0
   /** Time the data class spent paused (up to now, if still paused). */
   pausedPs = 0
@@ -91,9 +86,8 @@ export class EgressPort implements PacketSink, EventTarget {
   private dataHead = NONE
   private dataTail = NONE
   private inService = NONE
-  private txStartPs = 0
-  /** The rate the frame in service is being sent at (a fault may change cfg.rateBps meanwhile). */
-  txRateBps = 0
+  /** This port's row in store.f64 (see PortCol). */
+  private readonly row: number
   /** The highest rate the port ever had (faults change cfg.rateBps): no run may see it send faster. */
   peakRateBps: number
   readonly targetId: number
@@ -103,23 +97,56 @@ export class EgressPort implements PacketSink, EventTarget {
     private readonly pool: PacketPool,
     readonly cfg: EgressPortConfig,
     readonly link: Link,
-    /** Where the port's queue-depth histogram lives: one set per fabric keeps them together. */
-    private readonly queueDepths = new ByteHistogramSet(),
+    /** Where the port's per-hop numbers live: one store per fabric keeps them together. */
+    private readonly store = new PortStore(),
   ) {
-    this.queueSeenSlot = queueDepths.addSlot()
+    this.queueSeenSlot = store.queueDepths.addSlot()
+    this.row = store.addPort()
     this.targetId = sched.register(this)
+    this.rateBps = cfg.rateBps
     this.peakRateBps = cfg.rateBps
     link.from = this
   }
 
   /** Bits serialized by `nowPs`: the frames sent, and the part of the one in service. */
   bitsSentBy(nowPs: number): number {
-    return this.txBytes * 8 + (this.busy ? ((nowPs - this.txStartPs) * this.txRateBps) / 1e12 : 0)
+    const f = this.store.f64
+    const r = this.row
+    return this.txBytes * 8 + (this.busy ? ((nowPs - f[r + PortCol.TX_START_PS]!) * f[r + PortCol.TX_RATE_BPS]!) / 1e12 : 0)
+  }
+
+  /** The line rate now (cfg.rateBps as faults leave it). Faults call setRate; assigning this skips the peak tracking. */
+  get rateBps(): number {
+    return this.store.f64[this.row + PortCol.RATE_BPS]!
+  }
+  set rateBps(v: number) {
+    this.store.f64[this.row + PortCol.RATE_BPS] = v
+  }
+  /** The rate the frame in service is being sent at (a fault may change the rate meanwhile). */
+  get txRateBps(): number {
+    return this.store.f64[this.row + PortCol.TX_RATE_BPS]!
+  }
+  /** Wire bytes of the frames sent; of their data payload; of data frames sent again (retransmissions); of control frames (ACK, NAK, CNP, trimmed headers). */
+  get txBytes(): number {
+    return this.store.f64[this.row + PortCol.TX_BYTES]!
+  }
+  get txDataPayloadBytes(): number {
+    return this.store.f64[this.row + PortCol.TX_DATA_PAYLOAD_BYTES]!
+  }
+  get txRetxBytes(): number {
+    return this.store.f64[this.row + PortCol.TX_RETX_BYTES]!
+  }
+  get txCtrlBytes(): number {
+    return this.store.f64[this.row + PortCol.TX_CTRL_BYTES]!
+  }
+  /** Time spent serializing frames that are done. */
+  get busyPs(): number {
+    return this.store.f64[this.row + PortCol.BUSY_PS]!
   }
 
   /** Queue depth each arriving data packet found (what it waited behind). */
   get queueSeen(): ByteHistogram {
-    return this.queueDepths.histogram(this.queueSeenSlot)
+    return this.store.queueDepths.histogram(this.queueSeenSlot)
   }
 
   get name(): string {
@@ -163,7 +190,7 @@ export class EgressPort implements PacketSink, EventTarget {
     const next = pool.next
     next[pkt] = NONE
     if (pool.kind[pkt] === PacketKind.DATA && (pool.flags[pkt]! & PacketFlag.TRIMMED) === 0) {
-      this.queueDepths.add(this.queueSeenSlot, this.queuedBytes)
+      this.store.queueDepths.add(this.queueSeenSlot, this.queuedBytes)
       if (this.marker !== null && this.marker.shouldMark(this.queuedBytes)) {
         pool.flags[pkt]! |= PacketFlag.CE
         this.ecnMarks++
@@ -230,6 +257,13 @@ export class EgressPort implements PacketSink, EventTarget {
     }
   }
 
+  /** A new line rate (a rate fault); the frame being serialized keeps the old one. */
+  setRate(rateBps: number): void {
+    this.cfg.rateBps = rateBps
+    this.rateBps = rateBps
+    this.peakRateBps = Math.max(this.peakRateBps, rateBps)
+  }
+
   /** Paused time, counting a pause still in force at `nowPs`. */
   pausedPsAt(nowPs: number): number {
     return this.pausedPs + (this.paused ? nowPs - this.pausedSincePs : 0)
@@ -257,15 +291,17 @@ export class EgressPort implements PacketSink, EventTarget {
     const pool = this.pool
     this.inService = NONE
     this.inServiceBytes = 0
+    const f = this.store.f64
+    const r = this.row
     this.txPackets++
-    this.txBytes += bytes
+    f[r + PortCol.TX_BYTES]! += bytes
     if (pool.kind[pkt] === PacketKind.DATA) {
-      this.txDataPayloadBytes += pool.payloadBytes[pkt]!
-      if ((pool.flags[pkt]! & PacketFlag.RETX) !== 0) this.txRetxBytes += bytes
+      f[r + PortCol.TX_DATA_PAYLOAD_BYTES]! += pool.payloadBytes[pkt]!
+      if ((pool.flags[pkt]! & PacketFlag.RETX) !== 0) f[r + PortCol.TX_RETX_BYTES]! += bytes
     } else {
-      this.txCtrlBytes += bytes
+      f[r + PortCol.TX_CTRL_BYTES]! += bytes
     }
-    this.busyPs += this.sched.nowPs - this.txStartPs
+    f[r + PortCol.BUSY_PS]! += this.sched.nowPs - f[r + PortCol.TX_START_PS]!
     this.busy = false
     this.link.accept(pkt, bytes)
     this.startNext()
@@ -283,7 +319,7 @@ export class EgressPort implements PacketSink, EventTarget {
     const i = pkt * pool.intMaxHops + hop
     pool.intSwitch[i] = this.int!.switchId
     pool.intPort[i] = this.int!.portId
-    pool.intRateBps[i] = this.cfg.rateBps
+    pool.intRateBps[i] = this.rateBps
     pool.intTsPs[i] = this.sched.nowPs
     pool.intTxBytes[i] = this.txBytes
     pool.intQlenBytes[i] = this.queuedBytes
@@ -316,8 +352,12 @@ export class EgressPort implements PacketSink, EventTarget {
     this.inService = pkt
     this.inServiceBytes = bytes
     this.busy = true
-    this.txStartPs = this.sched.nowPs
-    this.txRateBps = this.cfg.rateBps
-    this.sched.schedule(this.sched.nowPs + serializationPs(bytes, this.txRateBps), this.targetId, PortEvent.TX_DONE, 0)
+    const f = this.store.f64
+    const r = this.row
+    const now = this.sched.nowPs
+    const rate = f[r + PortCol.RATE_BPS]!
+    f[r + PortCol.TX_START_PS] = now
+    f[r + PortCol.TX_RATE_BPS] = rate
+    this.sched.schedule(now + serializationPs(bytes, rate), this.targetId, PortEvent.TX_DONE, 0)
   }
 }

@@ -1,5 +1,5 @@
-import { ByteHistogramSet, PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
-import type { EgressPort, Link } from '@aifab/link'
+import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
+import { PortStore, type EgressPort, type Link } from '@aifab/link'
 import { CcError, FixedWindow, QueuePair, type CcContext, type CcDefinition, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
@@ -73,8 +73,8 @@ export interface FabricCounters {
 export class Fabric {
   readonly sched = new Scheduler()
   readonly pool = new PacketPool(4096)
-  /** Every port's queue-depth histogram, in one array. */
-  readonly queueDepths = new ByteHistogramSet()
+  /** Every port's per-hop numbers and queue-depth histogram, together. */
+  readonly portStore = new PortStore()
   readonly rng: RngFactory
   readonly nics: Nic[] = []
   readonly switches: Switch[] = []

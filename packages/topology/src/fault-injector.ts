@@ -93,8 +93,7 @@ export class FaultInjector implements EventTarget {
       }
     } else if (event.kind === 'rate') {
       for (const port of ports) {
-        port.cfg.rateBps = event.rateGbps * 1e9
-        port.peakRateBps = Math.max(port.peakRateBps, port.cfg.rateBps)
+        port.setRate(event.rateGbps * 1e9)
       }
     } else {
       state.loss = i

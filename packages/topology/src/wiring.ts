@@ -60,7 +60,7 @@ export class Wiring {
     link.ingressIndex = into.length
     into.push(link)
     this.ingressOf.set(to, into)
-    const p = new EgressPort(f.sched, f.pool, { name, rateBps: hop.rateBps, bufferBytes }, link, f.queueDepths)
+    const p = new EgressPort(f.sched, f.pool, { name, rateBps: hop.rateBps, bufferBytes }, link, f.portStore)
     if (ecn && profile.switch.ecn) p.marker = new RedMarker(profile.switch.ecn, f.rng.stream(`port/${name}/red`))
     this.portIndex.set(p, f.ports.length)
     f.ports.push(p)
