@@ -2,6 +2,7 @@ import { PacketKind, PacketPool, Rng, Scheduler, serializationPs, type PacketId,
 import { describe, expect, it } from 'vitest'
 import { EgressPort } from './egress-port.ts'
 import { Link } from './link.ts'
+import { LinkStore } from './link-store.ts'
 import { RedMarker } from './red-marker.ts'
 
 function setup(bufferBytes: number) {
@@ -80,5 +81,31 @@ describe('egress port and link', () => {
       expect(m.shouldMark(1000)).toBe(false)
       expect(m.shouldMark(3001)).toBe(true)
     }
+  })
+
+  it('keeps the frames of each link in order while rings sharing one store grow past each other', () => {
+    const sched = new Scheduler()
+    const pool = new PacketPool(8)
+    const store = new LinkStore()
+    const seen: string[][] = [[], []]
+    const ports = [0, 1].map((k) => {
+      const link = new Link(sched, pool, `l${k}`, 2_000_000, 2_000_000, store)
+      link.next = { receive: (p) => (seen[k]!.push(`${pool.psn[p]}@${sched.nowPs}`), pool.free(p)) }
+      return new EgressPort(sched, pool, { name: `p${k}`, rateBps: 400e9, bufferBytes: 1 << 20 }, link)
+    })
+    // 40 frames on each wire at once (2 us delay, 2 ns each): both rings grow from 4 to 64 entries, interleaved.
+    for (let i = 0; i < 40; i++) {
+      for (const [k, port] of ports.entries()) {
+        const p = pool.alloc()
+        pool.kind[p] = PacketKind.DATA
+        pool.wireBytes[p] = 100
+        pool.psn[p] = k * 1000 + i
+        port.receive(p)
+      }
+    }
+    sched.run()
+    const ser = serializationPs(100, 400e9)
+    for (const k of [0, 1]) expect(seen[k]).toEqual(Array.from({ length: 40 }, (_, i) => `${k * 1000 + i}@${(i + 1) * ser + 2_000_000}`))
+    expect(pool.live).toBe(0)
   })
 })

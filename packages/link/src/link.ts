@@ -9,6 +9,7 @@ import {
   type Scheduler,
 } from '@aifab/core'
 import type { EgressPort } from './egress-port.ts'
+import { LinkStore } from './link-store.ts'
 
 const ARRIVE = 0
 
@@ -33,7 +34,6 @@ export class Link implements EventTarget {
   cutThrough = false
   /** Frames that entered this link (data and control): one packet-hop each. */
   packetsCarried = 0
-  bytesCarried = 0
   /** Frames lost on this link: random loss, or on the wire when it failed. */
   lost = 0
   /** A failed link loses whatever is put on it. */
@@ -46,8 +46,9 @@ export class Link implements EventTarget {
   /** Bumped when the link fails: arrival events scheduled before are stale. */
   private epoch = 0
 
-  private ringPkt: Int32Array
-  private ringTimePs: Float64Array
+  /** The ring of frames on the wire: (arrival time, packet) pairs at store.f64[ringBase + 2 * slot]. */
+  private ringBase: number
+  private ringMask: number
   private head = 0
   private count = 0
   private readonly targetId: number
@@ -60,11 +61,11 @@ export class Link implements EventTarget {
     readonly delayPs: number,
     /** Propagation alone (what a PFC frame going the other way takes); defaults to delayPs. */
     readonly propagationPs = delayPs,
+    /** Where the ring lives: one store per fabric keeps every link's together. */
+    private readonly store = new LinkStore(),
   ) {
-    // Eight entries keep both arrays inside V8's heap object (typed arrays of up to 64 bytes are stored
-    // inline), so a hop touches no separate store; a link with more frames on the wire grows them.
-    this.ringPkt = new Int32Array(8)
-    this.ringTimePs = new Float64Array(8)
+    this.ringBase = store.allocRing()
+    this.ringMask = 3
     this.targetId = sched.register(this)
   }
 
@@ -76,19 +77,19 @@ export class Link implements EventTarget {
   /** Called by the egress port when the last bit of `pkt` has been serialized. */
   accept(pkt: PacketId, wireBytes: number): void {
     this.packetsCarried++
-    this.bytesCarried += wireBytes
     if (this.down || (this.lossRate > 0 && this.lossRng!.nextFloat() < this.lossRate)) {
       this.lost++
       this.onLoss?.(pkt, this.down)
       this.pool.free(pkt)
       return
     }
-    if (this.count === this.ringPkt.length) this.grow()
+    if (this.count > this.ringMask) this.grow()
     let at = this.sched.nowPs + this.delayPs
     if (this.cutThrough && wireBytes > CUT_THROUGH_HEADER_BYTES) at -= serializationPs(wireBytes - CUT_THROUGH_HEADER_BYTES, this.from!.txRateBps)
-    const slot = (this.head + this.count) & (this.ringPkt.length - 1)
-    this.ringPkt[slot] = pkt
-    this.ringTimePs[slot] = at
+    const i = this.ringBase + 2 * ((this.head + this.count) & this.ringMask)
+    const f = this.store.f64
+    f[i] = at
+    f[i + 1] = pkt
     this.count++
     if (this.count === 1) this.sched.schedule(at, this.targetId, ARRIVE, this.epoch)
   }
@@ -96,9 +97,9 @@ export class Link implements EventTarget {
   /** The link fails: frames on the wire are lost, and so is anything put on it until it is up again. */
   fail(): void {
     this.down = true
-    const mask = this.ringPkt.length - 1
+    const f = this.store.f64
     for (let i = 0; i < this.count; i++) {
-      const pkt = this.ringPkt[(this.head + i) & mask]!
+      const pkt = f[this.ringBase + 2 * ((this.head + i) & this.ringMask) + 1]!
       this.onLoss?.(pkt, true)
       this.pool.free(pkt)
     }
@@ -109,26 +110,27 @@ export class Link implements EventTarget {
 
   onEvent(_kind: number, epoch: number): void {
     if (epoch !== this.epoch) return
-    const mask = this.ringPkt.length - 1
-    const pkt = this.ringPkt[this.head]!
-    this.head = (this.head + 1) & mask
+    const f = this.store.f64
+    const pkt = f[this.ringBase + 2 * this.head + 1]!
+    this.head = (this.head + 1) & this.ringMask
     this.count--
-    if (this.count > 0) this.sched.schedule(this.ringTimePs[this.head]!, this.targetId, ARRIVE, this.epoch)
+    if (this.count > 0) this.sched.schedule(f[this.ringBase + 2 * this.head]!, this.targetId, ARRIVE, this.epoch)
     this.pool.ingress[pkt] = this.ingressIndex
     this.next!.receive(pkt)
   }
 
+  /** Moves the full ring to a segment twice its size, oldest frame first. */
   private grow(): void {
-    const cap = this.ringPkt.length * 2
-    const pkts = new Int32Array(cap)
-    const times = new Float64Array(cap)
-    const mask = this.ringPkt.length - 1
+    const capacity = 2 * (this.ringMask + 1)
+    const base = this.store.allocRing(capacity)
+    const f = this.store.f64
     for (let i = 0; i < this.count; i++) {
-      pkts[i] = this.ringPkt[(this.head + i) & mask]!
-      times[i] = this.ringTimePs[(this.head + i) & mask]!
+      const from = this.ringBase + 2 * ((this.head + i) & this.ringMask)
+      f[base + 2 * i] = f[from]!
+      f[base + 2 * i + 1] = f[from + 1]!
     }
-    this.ringPkt = pkts
-    this.ringTimePs = times
+    this.ringBase = base
+    this.ringMask = capacity - 1
     this.head = 0
   }
 }

@@ -1,5 +1,5 @@
 import { PacketPool, RngFactory, Scheduler, dataWireBytes, serializationPs } from '@aifab/core'
-import { PortStore, type EgressPort, type Link } from '@aifab/link'
+import { LinkStore, PortStore, type EgressPort, type Link } from '@aifab/link'
 import { CcError, FixedWindow, QueuePair, type CcContext, type CcDefinition, type Nic } from '@aifab/nic'
 import type { Switch, SwitchBuffer } from '@aifab/switch'
 import type { FabricProfile } from './fabric-profile.ts'
@@ -75,6 +75,8 @@ export class Fabric {
   readonly pool = new PacketPool(4096)
   /** Every port's per-hop numbers and queue-depth histogram, together. */
   readonly portStore = new PortStore()
+  /** Every link's ring of frames on the wire, together. */
+  readonly linkStore = new LinkStore()
   readonly rng: RngFactory
   readonly nics: Nic[] = []
   readonly switches: Switch[] = []

@@ -53,7 +53,7 @@ export class Wiring {
   /** An egress port and its link toward `to`; switch ports get ECN marking. */
   port(name: string, tier: PortTier, hop: PathHop, bufferBytes: number, to: PacketSink, ecn: boolean): EgressPort {
     const { f, profile } = this
-    const link = new Link(f.sched, f.pool, name, hop.delayPs, psFromNs(this.topo.linkDelayNs))
+    const link = new Link(f.sched, f.pool, name, hop.delayPs, psFromNs(this.topo.linkDelayNs), f.linkStore)
     link.cutThrough = hop.cutThrough
     link.next = to
     const into = this.ingressOf.get(to) ?? []
