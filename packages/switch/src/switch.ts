@@ -38,10 +38,10 @@ export class Switch implements PacketSink {
    * Routes as groups: destinations with the same equal-cost ports share one
    * list (in a fat tree, every host outside an edge switch's own is one "up"
    * group). Per destination a group number; per group its start and length in
-   * routePorts. A k=16 fat tree's routes take 1.3 MB instead of 14 MB, which
+   * routePorts. A k=16 fat tree's routes take 0.7 MB instead of 14 MB, which
    * keeps them in cache.
    */
-  private routeGroup = new Int32Array(0)
+  private routeGroup = new Uint16Array(0)
   private groupSpan = new Int32Array(0)
   private routePorts = new Int32Array(0)
   private readonly mode: number
@@ -82,7 +82,7 @@ export class Switch implements PacketSink {
     // Builders hand the same array to many destinations: look it up by identity before by contents.
     const groupOfList = new Map<readonly number[], number>()
     const lists: (readonly number[])[] = []
-    this.routeGroup = new Int32Array(n)
+    this.routeGroup = new Uint16Array(n)
     for (let h = 0; h < n; h++) {
       const list = table[h]!
       let g = groupOfList.get(list)
@@ -91,6 +91,8 @@ export class Switch implements PacketSink {
         g = groupOf.get(key)
         if (g === undefined) {
           g = lists.length
+          // A switch has a handful of distinct lists (one per port set); 65536 would be a builder's bug.
+          if (g > 0xffff) throw new Error(`${this.cfg.name}: more than 65536 distinct route lists`)
           groupOf.set(key, g)
           lists.push(list)
         }
