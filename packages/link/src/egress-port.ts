@@ -44,62 +44,66 @@ export interface EgressPortConfig {
  * frames keep flowing.
  */
 export class EgressPort implements PacketSink, EventTarget {
-  source: PacketSource | null = null
-  marker: RedMarker | null = null
-  buffer: BufferPolicy | null = null
-  /** Trimming: a data packet that would be dropped is cut to its headers and sent in the control class. */
-  trim = false
-  trims = 0
-  /** In-band telemetry: this port appends a record to each data packet it dequeues. */
-  int: { switchId: number; portId: number; bytesPerRecord: number } | null = null
-  intRecords = 0
-  /** Data class stopped by a PFC PAUSE from the device downstream. */
-  paused = false
+  // Fields in the order a hop reads them: V8 lays an object out in that order, and a fabric of
+  // thousands of ports keeps only the first lines of each in cache.
+  private readonly pool: PacketPool
   /** The port's link has failed: it sends nothing, and drops what it holds and what arrives. */
   down = false
-  /** Told of every frame dropped because the link is down (fault accounting). */
-  onFaultLoss: ((pkt: PacketId) => void) | null = null
-
+  buffer: BufferPolicy | null = null
+  /** Byte limit of the queue without a BufferPolicy (cfg.bufferBytes, kept here so a hop need not read cfg). */
+  private readonly bufferBytes: number
   /** Bytes waiting in the queues (not counting the frame being serialized). */
   queuedBytes = 0
-  inServiceBytes = 0
+  /** Trimming: a data packet that would be dropped is cut to its headers and sent in the control class. */
+  trim = false
+  marker: RedMarker | null = null
+  private ctrlHead = NONE
+  private ctrlTail = NONE
+  private dataHead = NONE
+  private dataTail = NONE
   busy = false
-
-  // Counters, read by the report.
+  private inService = NONE
+  inServiceBytes = 0
+  /** Data class stopped by a PFC PAUSE from the device downstream. */
+  paused = false
+  /** In-band telemetry: this port appends a record to each data packet it dequeues. */
+  int: { switchId: number; portId: number; bytesPerRecord: number } | null = null
+  source: PacketSource | null = null
+  private readonly sched: Scheduler
+  readonly link: Link
   txPackets = 0
-  /** Wire bytes of data frames sent again (retransmissions), and of control frames (ACK, NAK, CNP, trimmed headers). */
+  maxQueuedBytes = 0
+  /** Where the port's per-hop numbers live: one store per fabric keeps them together. */
+  private readonly store: PortStore
+  /** This port's row in store.f64 (see PortCol). */
+  private readonly row: number
+  /** Queue depth each arriving data packet found (what it waited behind): this port's slot in store.queueDepths. */
+  private readonly queueSeenSlot: number
+  readonly targetId: number
+
+  // Counters of rarer events, read by the report.
   drops = 0
   dropBytes = 0
   ecnMarks = 0
   /** Drops because the link was down (part of `drops`). */
   faultDrops = 0
-  maxQueuedBytes = 0
-  /** Queue depth each arriving data packet found (what it waited behind): this port's slot in store.queueDepths. */
-  private readonly queueSeenSlot: number
+  trims = 0
+  intRecords = 0
   pausesReceived = 0
   /** Time the data class spent paused (up to now, if still paused). */
   pausedPs = 0
   private pausedSincePs = 0
-
-  private ctrlHead = NONE
-  private ctrlTail = NONE
-  private dataHead = NONE
-  private dataTail = NONE
-  private inService = NONE
-  /** This port's row in store.f64 (see PortCol). */
-  private readonly row: number
   /** The highest rate the port ever had (faults change cfg.rateBps): no run may see it send faster. */
   peakRateBps: number
-  readonly targetId: number
+  /** Told of every frame dropped because the link is down (fault accounting). */
+  onFaultLoss: ((pkt: PacketId) => void) | null = null
 
-  constructor(
-    private readonly sched: Scheduler,
-    private readonly pool: PacketPool,
-    readonly cfg: EgressPortConfig,
-    readonly link: Link,
-    /** Where the port's per-hop numbers live: one store per fabric keeps them together. */
-    private readonly store = new PortStore(),
-  ) {
+  constructor(sched: Scheduler, pool: PacketPool, readonly cfg: EgressPortConfig, link: Link, store = new PortStore()) {
+    this.sched = sched
+    this.pool = pool
+    this.link = link
+    this.store = store
+    this.bufferBytes = cfg.bufferBytes
     this.queueSeenSlot = store.queueDepths.addSlot()
     this.row = store.addPort()
     this.targetId = sched.register(this)
@@ -178,7 +182,7 @@ export class EgressPort implements PacketSink, EventTarget {
       pool.free(pkt)
       return
     }
-    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + bytes > this.cfg.bufferBytes) {
+    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + bytes > this.bufferBytes) {
       if (!(this.trim && pool.kind[pkt] === PacketKind.DATA && this.trimmed(pkt))) {
         this.drops++
         this.dropBytes += bytes
@@ -216,7 +220,7 @@ export class EgressPort implements PacketSink, EventTarget {
     const pool = this.pool
     pool.flags[pkt]! |= PacketFlag.TRIMMED
     pool.wireBytes[pkt] = TRIMMED_WIRE_BYTES
-    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + pool.wireBytes[pkt]! > this.cfg.bufferBytes) return false
+    if (this.buffer !== null ? !this.buffer.admit(pkt, this) : this.queuedBytes + pool.wireBytes[pkt]! > this.bufferBytes) return false
     this.trims++
     return true
   }

@@ -21,51 +21,62 @@ const ARRIVE = 0
  * one per packet in flight.
  */
 export class Link implements EventTarget {
-  next: PacketSink | null = null
-  /** The egress port that feeds this link (set by the port): where a PAUSE for this link's traffic goes. */
-  from: EgressPort | null = null
+  // Fields in the order a hop reads them: V8 lays an object out in that order (see EgressPort).
+  /** Bumped when the link fails: arrival events scheduled before are stale. */
+  private epoch = 0
+  /** The ring of frames on the wire: (arrival time, packet) pairs at store.f64[ringBase + 2 * slot]. */
+  private readonly store: LinkStore
+  private ringBase: number
+  private ringMask = 3
+  private head = 0
+  private count = 0
+  private readonly sched: Scheduler
+  private readonly targetId: number
+  private readonly pool: PacketPool
   /** This link's index among the ingress links of the switch it leads to; stamped on every packet it delivers. */
   ingressIndex = 0
+  next: PacketSink | null = null
+  /** Frames that entered this link (data and control): one packet-hop each. */
+  packetsCarried = 0
+  /** A failed link loses whatever is put on it. */
+  down = false
+  /** Probability that a frame is lost on the wire; drawn from `lossRng`. */
+  lossRate = 0
+  /** Propagation plus the latency of the device the link leads into. */
+  readonly delayPs: number
   /**
    * The device at the far end forwards a frame once its headers are in (cut
    * through) rather than after its last bit: the frame is handed over the
    * serialization time of everything after the headers earlier.
    */
   cutThrough = false
-  /** Frames that entered this link (data and control): one packet-hop each. */
-  packetsCarried = 0
+  /** The egress port that feeds this link (set by the port): where a PAUSE for this link's traffic goes. */
+  from: EgressPort | null = null
   /** Frames lost on this link: random loss, or on the wire when it failed. */
   lost = 0
-  /** A failed link loses whatever is put on it. */
-  down = false
-  /** Probability that a frame is lost on the wire; drawn from `lossRng`. */
-  lossRate = 0
   lossRng: Rng | null = null
   /** Told of every frame this link loses (fault accounting): `failed` when the link was down, else random loss. */
   onLoss: ((pkt: PacketId, failed: boolean) => void) | null = null
-  /** Bumped when the link fails: arrival events scheduled before are stale. */
-  private epoch = 0
-
-  /** The ring of frames on the wire: (arrival time, packet) pairs at store.f64[ringBase + 2 * slot]. */
-  private ringBase: number
-  private ringMask: number
-  private head = 0
-  private count = 0
-  private readonly targetId: number
+  /** Propagation alone (what a PFC frame going the other way takes). */
+  readonly propagationPs: number
 
   constructor(
-    private readonly sched: Scheduler,
-    private readonly pool: PacketPool,
+    sched: Scheduler,
+    pool: PacketPool,
     readonly name: string,
     /** Propagation plus the latency of the device the link leads into. */
-    readonly delayPs: number,
-    /** Propagation alone (what a PFC frame going the other way takes); defaults to delayPs. */
-    readonly propagationPs = delayPs,
+    delayPs: number,
+    /** Propagation alone; defaults to delayPs. */
+    propagationPs = delayPs,
     /** Where the ring lives: one store per fabric keeps every link's together. */
-    private readonly store = new LinkStore(),
+    store = new LinkStore(),
   ) {
+    this.sched = sched
+    this.pool = pool
+    this.delayPs = delayPs
+    this.propagationPs = propagationPs
+    this.store = store
     this.ringBase = store.allocRing()
-    this.ringMask = 3
     this.targetId = sched.register(this)
   }
 

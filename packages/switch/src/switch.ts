@@ -38,10 +38,12 @@ export class Switch implements PacketSink {
    * Routes as groups: destinations with the same equal-cost ports share one
    * list (in a fat tree, every host outside an edge switch's own is one "up"
    * group). Per destination a group number; per group its start and length in
-   * routePorts. A k=16 fat tree's routes take 0.7 MB instead of 14 MB, which
-   * keeps them in cache.
+   * routePorts. Group numbers take a byte where they can, and switches whose
+   * numbering is the same (a fat tree's cores; the aggregation switches of a
+   * pod) share one array: a k=32 tree's tables take 4 MB instead of 670 MB,
+   * a k=16 tree's 0.2 MB instead of 14, which keeps them in cache.
    */
-  private routeGroup = new Uint16Array(0)
+  private routeGroup: Uint8Array | Uint16Array = new Uint8Array(0)
   private groupSpan = new Int32Array(0)
   private routePorts = new Int32Array(0)
   private readonly mode: number
@@ -59,6 +61,8 @@ export class Switch implements PacketSink {
     private readonly sched: Scheduler,
     private readonly pool: PacketPool,
     private readonly rng: Rng,
+    /** Route-group arrays already built in this fabric, by contents: switches with the same one share it. */
+    private readonly routeTables = new Map<string, Uint8Array | Uint16Array>(),
   ) {
     const m = cfg.lb.mode
     this.mode = m === 'ecmp' ? MODE_ECMP : m === 'spray' ? MODE_SPRAY : m === 'adaptive' ? MODE_ADAPTIVE : MODE_FLOWLET
@@ -82,7 +86,7 @@ export class Switch implements PacketSink {
     // Builders hand the same array to many destinations: look it up by identity before by contents.
     const groupOfList = new Map<readonly number[], number>()
     const lists: (readonly number[])[] = []
-    this.routeGroup = new Uint16Array(n)
+    const groups = new Uint16Array(n)
     for (let h = 0; h < n; h++) {
       const list = table[h]!
       let g = groupOfList.get(list)
@@ -98,8 +102,15 @@ export class Switch implements PacketSink {
         }
         groupOfList.set(list, g)
       }
-      this.routeGroup[h] = g
+      groups[h] = g
     }
+    const key = groups.join(',')
+    let shared = this.routeTables.get(key)
+    if (shared === undefined) {
+      shared = lists.length <= 256 ? Uint8Array.from(groups) : groups
+      this.routeTables.set(key, shared)
+    }
+    this.routeGroup = shared
     this.groupSpan = new Int32Array(2 * lists.length)
     this.routePorts = new Int32Array(lists.reduce((t, l) => t + l.length, 0))
     let k = 0

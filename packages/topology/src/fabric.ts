@@ -77,6 +77,8 @@ export class Fabric {
   readonly portStore = new PortStore()
   /** Every link's ring of frames on the wire, together. */
   readonly linkStore = new LinkStore()
+  /** Switches' route-group arrays by contents, so equal ones are shared. */
+  readonly routeTables = new Map<string, Uint8Array | Uint16Array>()
   readonly rng: RngFactory
   readonly nics: Nic[] = []
   readonly switches: Switch[] = []

@@ -92,6 +92,7 @@ export class Wiring {
       f.sched,
       f.pool,
       f.rng.stream(`switch/${name}/lb`),
+      f.routeTables,
     )
     f.switches.push(sw)
     return sw
