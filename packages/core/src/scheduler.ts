@@ -15,6 +15,8 @@ const MAX_BUCKETS = 1 << 21
 /** Bucket width bounds: 1 ps (an 8192-host fabric has events a few ps apart) to 2^30 ps (about 1 ms). */
 const MIN_SHIFT = 0
 const MAX_SHIFT = 30
+/** Pending events' times sampled to choose a width when the calendar is re-laid. */
+const WIDTH_SAMPLE = 4096
 /** Checked every this many events: whether inserts walk or reads skip too much for the current width. */
 const TUNE_EVERY = 1 << 14
 
@@ -82,7 +84,8 @@ export class Scheduler {
   private walked = 0
   private skipped = 0
   private sinceTune = 0
-  private heapAtTune = 0
+  /** Events that went to the heap though they were within four horizons, since the last tuning check. */
+  private nearMisses = 0
   private readonly byTimeSeq = (a: number, b: number) => this.timePs[a]! - this.timePs[b]! || this.seqNo[a]! - this.seqNo[b]!
 
   constructor(initialCapacity = 1024) {
@@ -131,6 +134,8 @@ export class Scheduler {
     const abs = Math.floor(t / this.widthPs)
     if (abs - this.baseAbs >= this.buckets) {
       this.heapScheduled++
+      // Just past the horizon: a sign that the calendar is too short for where events land (a timer far ahead is not).
+      if (abs - this.baseAbs < 4 * this.buckets) this.nearMisses++
       // add(), not push(...): push takes rest arguments and builds an array per call.
       this.heap.add(id)
       return
@@ -247,17 +252,16 @@ export class Scheduler {
   /**
    * Every TUNE_EVERY events: a calendar much larger than the events pending
    * shrinks, and one whose width no longer fits their spacing (long sorted
-   * inserts, many empty buckets read past, or most events landing beyond the
-   * horizon in the heap) is re-laid with a new width.
+   * inserts, many empty buckets read past, or many events landing just
+   * beyond the horizon in the heap) is re-laid with a new width.
    */
   private tune(): void {
     const walked = this.walked
     const skipped = this.skipped
-    const toHeap = this.heapScheduled - this.heapAtTune
-    this.walked = this.skipped = this.sinceTune = 0
-    this.heapAtTune = this.heapScheduled
+    const nearMisses = this.nearMisses
+    this.walked = this.skipped = this.sinceTune = this.nearMisses = 0
     if (this.calendarCount + this.heap.length < this.buckets / 2 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
-    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY || toHeap > TUNE_EVERY / 4) this.resize(this.buckets)
+    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY || nearMisses > TUNE_EVERY / 4) this.resize(this.buckets)
   }
 
   /**
@@ -279,19 +283,23 @@ export class Scheduler {
     for (let a = this.baseAbs; n < ids.length; a++) {
       for (let id = this.heads[a & this.mask]!; id !== NONE; id = this.next[id]!) ids[n++] = id
     }
-    const heapIds = this.heap.toArray()
-    const times = new Float64Array(n + heapIds.length)
-    for (let i = 0; i < n; i++) times[i] = this.timePs[ids[i]!]!
-    for (let i = 0; i < heapIds.length; i++) times[n + i] = this.timePs[heapIds[i]!]!
+    // The times of every pending event, or an even sample of them (their quantiles are what matters).
+    const heapIds = this.heap.heapArray
+    const total = n + heapIds.length
+    const step = Math.max(1, Math.floor(total / WIDTH_SAMPLE))
+    const times = new Float64Array(Math.ceil(total / step))
+    let m = 0
+    for (let i = 0; i < total; i += step) times[m++] = this.timePs[i < n ? ids[i]! : heapIds[i - n]!]!
     times.sort()
-    const half = times.length >> 1
+    const half = m >> 1
     if (half >= 1) {
+      // Events in the earlier half of the sample stand for `step` events each.
       let spanPs = times[half]! - times[0]!
-      let over = half
+      let over = half * step
       // More than half at one time: the spread of the rest decides.
       if (spanPs === 0) {
-        spanPs = times[times.length - 1]! - times[0]!
-        over = times.length
+        spanPs = times[m - 1]! - times[0]!
+        over = total
       }
       if (spanPs > 0) {
         this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(spanPs / over))))
