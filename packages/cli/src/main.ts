@@ -12,6 +12,7 @@ import { validateCommand } from './validate-command.ts'
 import { EXIT, fromReportCommand, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '@aifab/report'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
+import { parseSeeds } from './parse-seeds.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
 class UsageError extends Error {}
@@ -114,19 +115,6 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     a[key] = v
   }
   return a
-}
-
-/** `--seeds 1..20` or `--seeds 1,5,9`: distinct seeds, at most 1000. */
-function parseSeeds(v: string): number[] {
-  const bad = () => new InputError('--seeds', '', `expected a range like 1..20 or a list like 1,5,9 of integers 0..4294967295, got ${JSON.stringify(v)}`)
-  const int = (s: string) => {
-    if (!/^\d+$/.test(s.trim()) || Number(s) > 0xffffffff) throw bad()
-    return Number(s)
-  }
-  const m = /^(\d+)\.\.(\d+)$/.exec(v.trim())
-  const seeds = m ? Array.from({ length: Math.max(0, int(m[2]!) - int(m[1]!) + 1) }, (_, i) => int(m[1]!) + i) : v.split(',').map(int)
-  if (seeds.length === 0 || seeds.length > 1000 || new Set(seeds).size !== seeds.length) throw new InputError('--seeds', '', `expected 1 to 1000 distinct seeds, got ${seeds.length} in ${JSON.stringify(v)}`)
-  return seeds
 }
 
 /** What --from-report may be given with: how to output, not what to run. */
