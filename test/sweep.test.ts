@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Report, SweepDocument } from '@aifab/report'
+import { expandGrid, parseSweepSpec } from '@aifab/cli'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../', import.meta.url).pathname
@@ -207,5 +208,16 @@ describe('aifab sweep', () => {
     } finally {
       await browser.close()
     }
+  })
+
+  it('the example sweep files read, and the small one runs on two workers', () => {
+    const grid = (f: string) => expandGrid(parseSweepSpec(join('configs/sweeps', f)))
+    const eight = grid('roce-vs-ai-ethernet-8-seeds.json')
+    expect(eight.axes.map((a) => [a.name, a.values.length])).toEqual([['profile', 2], ['seed', 8]])
+    expect(grid('small.json').points).toHaveLength(12)
+    const r = aifab(['sweep', 'configs/sweeps/small.json', '--workers', '2', '--out', out('small'), '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(readFileSync(join(out('small'), 'sweep.json'), 'utf8')) as SweepDocument
+    expect(doc.results.filter((p) => p.outcome === 'complete')).toHaveLength(12)
   })
 })
