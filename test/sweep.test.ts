@@ -88,6 +88,18 @@ describe('aifab sweep', () => {
     expect(readFileSync(join(out('w1'), 'sweep.csv'), 'utf8').split('\n')[1]).toMatch(/^p0000,262144,roce,1,complete,/)
   })
 
+  it('a point is the run aifab replay makes of the same trace, profile and seed', () => {
+    const trace = join(dir, 'ring-1mib.json')
+    expect(aifab(['gen', 'ring-allreduce', '--ranks', '8', '--bytes', '1MiB', '--placement', 'interleave', '--topology', 'test/fixtures/leaf-spine-2x2x4.json', '-o', trace]).code).toBe(0)
+    const r = aifab(['replay', trace, '--topology', 'test/fixtures/leaf-spine-2x2x4.json', '--profile', 'configs/profiles/ai-ethernet.json', '--seed', '2', '--json', '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    const replayed = JSON.parse(r.stdout) as Report
+    const point = JSON.parse(readFileSync(join(out('w1'), 'points/p0007/report.json'), 'utf8')) as Report
+    // The same but for where the trace came from: a file there, the generator here.
+    expect(point.trace.file).toBe('gen:kind=ring-allreduce,ranks=8,bytes=1MiB,placement=interleave')
+    expect({ ...point, trace: { ...point.trace, file: '', sha256: '' } }).toEqual({ ...replayed, trace: { ...replayed.trace, file: '', sha256: '' } })
+  })
+
   it('--workers 2 writes the same bytes as --workers 1; progress goes to stderr, sweep.md to stdout', () => {
     const r = aifab(['sweep', sweepFile, '--workers', '2', '--out', out('w2')])
     expect(r.code, r.stderr).toBe(0)
