@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bundle = join(cli, 'dist', 'main.mjs')
+// Built with it: the bundled CLI starts a sweep's worker threads from here.
+const worker = join(cli, 'dist', 'sweep-worker.mjs')
 
 /** Newest modification time of the .ts files under the packages' src folders. */
 function newestSourceMs() {
@@ -31,7 +33,7 @@ function newestSourceMs() {
 
 let main
 // AIFAB_FROM_SOURCE=1 runs the sources even when the bundle is fresh (for the tests of this path).
-if (process.env.AIFAB_FROM_SOURCE === undefined && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSourceMs()) {
+if (process.env.AIFAB_FROM_SOURCE === undefined && existsSync(bundle) && existsSync(worker) && statSync(bundle).mtimeMs >= newestSourceMs()) {
   ;({ main } = await import(bundle))
 } else {
   const { register } = await import('tsx/esm/api')

@@ -53,10 +53,18 @@ export interface GenArgs {
   name?: string
 }
 
+/** What a trace is generated from: the flags of `aifab gen` but the output file (a sweep generates one per point). */
+export type GenSpec = Omit<GenArgs, 'output'>
+
 /** `aifab gen <kind>`: writes a trace (JSON, or msgpack when the name ends in .msgpack). */
 export function genCommand(a: GenArgs): void {
+  writeTraceFile(genTrace(a), a.output)
+}
+
+/** The trace `aifab gen` would write; a bad value is an InputError naming its flag (--bytes, --ranks, ...). */
+export function genTrace(a: GenSpec): Trace {
   if (a.ranks > MAX_HOSTS) throw new InputError('--ranks', '', `expected at most ${MAX_HOSTS} ranks (the largest topology), got ${a.ranks}`)
-  if (a.kind === 'background') return genBackgroundCommand(a)
+  if (a.kind === 'background') return genBackgroundTrace(a)
   if (a.bytes === undefined) throw new InputError('--bytes', '', `gen ${a.kind} needs --bytes`)
   const bytes = parseByteSize(a.bytes)
   if (!Number.isFinite(bytes) || bytes < 1) throw new InputError('--bytes', '', `expected a size such as 1048576, 64MiB or 2MB, got ${JSON.stringify(a.bytes)}`)
@@ -119,11 +127,11 @@ export function genCommand(a: GenArgs): void {
     if (e instanceof RangeError) throw new InputError(`gen ${a.kind}`, '', e.message)
     throw e
   }
-  writeTraceFile(trace, a.output)
+  return trace
 }
 
 /** The --placement / --hosts choice on the --topology's hosts. */
-function placeRanksOn(a: GenArgs): number[] {
+function placeRanksOn(a: GenSpec): number[] {
   if (a.hosts !== undefined && a.placement !== 'packed') throw new InputError('--hosts', '', `give --placement ${a.placement} or --hosts, not both`)
   const flag = a.hosts !== undefined ? '--hosts' : '--placement'
   if (a.topology === undefined) throw new InputError(flag, '', `${flag === '--hosts' ? 'an explicit placement' : `"${a.placement}"`} needs --topology to know the hosts`)
@@ -138,7 +146,7 @@ function placeRanksOn(a: GenArgs): number[] {
 }
 
 /** `gen background`: Poisson arrivals at --load of the --topology's host rate. */
-function genBackgroundCommand(a: GenArgs): void {
+function genBackgroundTrace(a: GenSpec): Trace {
   if (a.topology === undefined) throw new InputError('--topology', '', 'gen background needs --topology for the host link rate')
   if (a.load === undefined || !(a.load > 0 && a.load <= 1)) throw new InputError('--load', '', `expected a fraction of the host link rate in (0, 1], got ${a.load}`)
   if (a.durationUs === undefined || !(a.durationUs > 0)) throw new InputError('--duration-us', '', `expected a positive duration in microseconds, got ${a.durationUs}`)
@@ -181,5 +189,5 @@ function genBackgroundCommand(a: GenArgs): void {
     if (e instanceof RangeError) throw new InputError('gen background', '', e.message)
     throw e
   }
-  writeTraceFile(trace, a.output)
+  return trace
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { basename, dirname, resolve } from 'node:path'
+import { basename, dirname, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { InputError } from '@aifab/core'
 import { BUILTIN_CC, type CcDefinition, type CcParam } from '@aifab/nic'
@@ -56,6 +56,11 @@ export async function loadCc(spec: string, baseDir: string, source: string): Pro
 /** Where a profile's module path is relative to: the profile file, unless --cc gave it (then the working directory). */
 export function ccBaseDir(profilePath: string, fromFlag: boolean): string {
   return fromFlag ? process.cwd() : dirname(profilePath)
+}
+
+/** The module file a congestion-control spec names (relative to the working directory, as the trace's is), or null for a built-in. */
+export function ccModuleFile(spec: string, baseDir: string): string | null {
+  return BUILTIN_CC[spec] !== undefined ? null : relative(process.cwd(), resolve(baseDir, spec))
 }
 
 /** tsx's ES-module and CommonJS hooks, once; the bin has registered them already when it runs the sources. */

@@ -12,6 +12,10 @@ import { validateCommand } from './validate-command.ts'
 import { EXIT, fromReportCommand, printInputWarnings, runCommand, type RunArgs } from './run-command.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '@aifab/report'
 import { PROFILE_FLAGS, type ProfileOverrides } from './load-config.ts'
+import { parseSeeds } from './parse-seeds.ts'
+import { sweepCommand } from './sweep-command.ts'
+import { mergeCommand } from './merge-command.ts'
+import { parseShard } from './sweep-grid.ts'
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
 class UsageError extends Error {}
@@ -64,7 +68,7 @@ type Argv = Record<string, unknown>
 
 /** Options that may be given more than once; any other repeated one would arrive as an array. */
 // yargs also sets each dashed option under its camel-case name.
-const REPEATABLE = new Set(['traces', '_', 'fault', 'cc-param', 'ccParam', 'profile'])
+const REPEATABLE = new Set(['traces', '_', 'fault', 'cc-param', 'ccParam', 'profile', 'dirs'])
 
 function rejectRepeats(argv: Argv): void {
   for (const [k, v] of Object.entries(argv)) {
@@ -114,19 +118,6 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
     a[key] = v
   }
   return a
-}
-
-/** `--seeds 1..20` or `--seeds 1,5,9`: distinct seeds, at most 1000. */
-function parseSeeds(v: string): number[] {
-  const bad = () => new InputError('--seeds', '', `expected a range like 1..20 or a list like 1,5,9 of integers 0..4294967295, got ${JSON.stringify(v)}`)
-  const int = (s: string) => {
-    if (!/^\d+$/.test(s.trim()) || Number(s) > 0xffffffff) throw bad()
-    return Number(s)
-  }
-  const m = /^(\d+)\.\.(\d+)$/.exec(v.trim())
-  const seeds = m ? Array.from({ length: Math.max(0, int(m[2]!) - int(m[1]!) + 1) }, (_, i) => int(m[1]!) + i) : v.split(',').map(int)
-  if (seeds.length === 0 || seeds.length > 1000 || new Set(seeds).size !== seeds.length) throw new InputError('--seeds', '', `expected 1 to 1000 distinct seeds, got ${seeds.length} in ${JSON.stringify(v)}`)
-  return seeds
 }
 
 /** What --from-report may be given with: how to output, not what to run. */
@@ -277,6 +268,48 @@ export async function main(args: string[]): Promise<number> {
         },
       )
       .command(
+        'sweep <file>',
+        'run a parameter grid (traces or message sizes x profiles x overrides x seeds) on worker threads: one report per point and a summary table and chart',
+        (y) =>
+          y
+            .positional('file', { type: 'string', describe: 'a sweep file ("format": "aifab.sweep"; see configs/sweeps/); paths in it are relative to it' })
+            .option('workers', { type: 'number', default: 1, describe: 'worker threads, each running one point at a time' })
+            .option('shard', { type: 'string', describe: 'run only slice i of N (1-based): the points whose index % N == i - 1; join the slices with aifab merge' })
+            .option('out', { type: 'string', demandOption: true, describe: 'directory to write into: points/<id>/ per point, sweep.json, sweep.csv, sweep.md, sweep.html' })
+            .option('format', { ...RUN_OPTIONS.format, describe: 'what each point\'s directory gets, as replay --format' })
+            .option('quiet', { ...RUN_OPTIONS.quiet, describe: 'no progress lines on stderr' })
+            .example('$0 sweep configs/sweeps/small.json --workers 2 --out out/sweep', 'a small grid: 3 message sizes x 2 profiles x 2 seeds')
+            .example('$0 sweep configs/sweeps/roce-vs-ai-ethernet-8-seeds.json --shard 2/4 --out out/shard2', 'the second of four slices (a job-array task); then aifab merge')
+            .example('$0 sweep configs/sweeps/small.json --out out/sweep --format json,md,csv', 'every point also gets its CSV tables'),
+        async (argv) => {
+          rejectRepeats(argv as Argv)
+          const workers = argv.workers as number
+          if (!Number.isInteger(workers) || workers < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${workers}`)
+          code = await sweepCommand({
+            file: argv.file as string,
+            workers,
+            shard: argv.shard === undefined ? null : parseShard(String(argv.shard)),
+            out: argv.out as string,
+            formats: parseFormats(argv.format),
+            quiet: argv.quiet as boolean,
+          })
+        },
+      )
+      .command(
+        'merge <dirs..>',
+        'join the --out directories of a sweep\'s shards into one: byte for byte what the unsharded sweep writes',
+        (y) =>
+          y
+            .positional('dirs', { type: 'string', array: true, describe: 'the shards\' --out directories' })
+            .option('out', { type: 'string', demandOption: true, describe: 'directory to write the merged sweep into' })
+            .option('quiet', RUN_OPTIONS.quiet)
+            .example('$0 merge out/shard1 out/shard2 out/shard3 out/shard4 --out out/sweep', 'the four slices of a sweep, checked (one spec, every point once) and joined'),
+        (argv) => {
+          rejectRepeats(argv as Argv)
+          code = mergeCommand(argv.dirs as string[], argv.out as string, argv.quiet as boolean)
+        },
+      )
+      .command(
         'report <file>',
         're-render a saved run (report.json or compare.json) without simulating: the same bytes the run wrote',
         (y) =>
@@ -313,7 +346,7 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
-      .demandCommand(1, 'name a command: replay, compare, gen, mix, import, report, validate or cc list')
+      .demandCommand(1, 'name a command: replay, compare, gen, mix, import, sweep, merge, report, validate or cc list')
       .strict()
       .help()
       .version(false)

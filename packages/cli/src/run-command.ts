@@ -1,14 +1,13 @@
-import { closeSync, openSync, readSync } from 'node:fs'
-import { createHash } from 'node:crypto'
 import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type RunInputs, type SeedRuns, type Violation } from '@aifab/report'
 import { InputError, inputWarnings, psFromUs } from '@aifab/core'
-import { relative, resolve } from 'node:path'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
 import type { Logger } from 'pino'
-import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.ts'
-import { ccBaseDir, loadCc } from './load-cc.ts'
+import { loadTopology, type ProfileOverrides } from './load-config.ts'
+import { loadRunProfile, type RunProfile } from './load-run-profile.ts'
+import { loadCc } from './load-cc.ts'
+import { sha256OfFile } from './sha256-of-file.ts'
 import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
-import { BUILTIN_CC, builtinCc, resolveCcParams, type CcDefinition } from '@aifab/nic'
+import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
 import { ProgressBar } from './progress-bar.ts'
@@ -61,19 +60,11 @@ export interface Prepared {
 /** `replay` and `compare`: run each profile on the trace, print, write reports. Returns the exit code. */
 export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   const topology = loadTopology(a.topology)
-  const profiles = a.profiles.map((p) => loadProfile(p, a.overrides, topology))
-  const ccs: CcDefinition[] = []
-  const ccModules: RunInputs['ccModule'][] = []
-  for (let i = 0; i < profiles.length; i++) {
-    const spec = profiles[i]!.nic.congestionControl
-    const baseDir = ccBaseDir(a.profiles[i]!, a.overrides.cc !== undefined)
-    const def = await loadCc(spec, baseDir, a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
-    checkCcFitsProfile(def, profiles[i]!, a.overrides.cc !== undefined ? '--cc' : a.profiles[i]!)
-    resolveCcParams(def, profiles[i]!.nic.ccParams, a.overrides['cc-param'] ? '--cc-param' : a.profiles[i]!, 'nic.ccParams')
-    ccs.push(def)
-    const file = ccModuleFile(spec, baseDir)
-    ccModules.push(file === null ? null : { file, sha256: sha256OfFile(file) })
-  }
+  const loaded: RunProfile[] = []
+  for (const p of a.profiles) loaded.push(await loadRunProfile(p, a.overrides, topology))
+  const profiles = loaded.map((l) => l.profile)
+  const ccs = loaded.map((l) => l.cc)
+  const ccModules = loaded.map((l) => l.ccModule)
   const trace = loadTrace(a.trace)
   const traceSha256 = sha256OfFile(a.trace)
   // Inputs read with warnings (unknown fields): say so before a long run, not after.
@@ -94,17 +85,13 @@ export async function runCommand(a: RunArgs, log: Logger): Promise<number> {
   })
 }
 
-function limitsOf(l: RunInputs['limits']): ReplayLimits {
+/** The replay limits a report records, as replay takes them. */
+export function limitsOf(l: RunInputs['limits']): ReplayLimits {
   return {
     ...(l.maxSimTimeUs !== null ? { maxSimTimePs: psFromUs(l.maxSimTimeUs) } : {}),
     ...(l.maxEvents !== null ? { maxEvents: l.maxEvents } : {}),
     ...(l.sampleUs !== null ? { sampleIntervalPs: psFromUs(l.sampleUs) } : {}),
   }
-}
-
-/** The module file a congestion-control spec names (relative to the working directory, as the trace's is), or null for a built-in. */
-function ccModuleFile(spec: string, baseDir: string): string | null {
-  return BUILTIN_CC[spec] !== undefined ? null : relative(process.cwd(), resolve(baseDir, spec))
 }
 
 /**
@@ -251,17 +238,4 @@ function seedSweep(
     return EXIT.internal
   }
   return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete
-}
-
-/** sha256 (hex) of a file, read 1 MiB at a time so a huge trace is not held twice. */
-function sha256OfFile(path: string): string {
-  const hash = createHash('sha256')
-  const buf = Buffer.alloc(1 << 20)
-  const fd = openSync(path, 'r')
-  try {
-    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n))
-  } finally {
-    closeSync(fd)
-  }
-  return hash.digest('hex')
 }

@@ -1,0 +1,59 @@
+import { Worker } from 'node:worker_threads'
+import { describe, expect, it } from 'vitest'
+import { runOnWorkers } from './worker-pool.ts'
+
+/** A worker from source text: job n doubles n; 13 throws (caught, reported); 66 kills its thread; 99 throws uncaught. */
+const source = `
+const { parentPort, threadId } = require('node:worker_threads')
+parentPort.on('message', (n) => {
+  if (n === 13) return parentPort.postMessage({ error: 'unlucky' })
+  if (n === 66) process.exit(7)
+  if (n === 99) setTimeout(() => { throw new Error('uncaught 99') })
+  else setTimeout(() => parentPort.postMessage({ result: { n, twice: 2 * n, threadId } }), 10 + (n % 3))
+})
+parentPort.postMessage({ ready: true })
+`
+const spawn = () => new Worker(source, { eval: true })
+
+async function run(jobs: number[], workers: number) {
+  const seen: [number, unknown][] = []
+  await runOnWorkers<number, { n: number; twice: number; threadId: number }>(jobs, workers, spawn, (job, o) => seen.push([job, 'result' in o ? o.result.twice : o.error]))
+  return seen
+}
+
+describe('worker pool', () => {
+  it('runs every job once, on every worker, and resolves once all are done', async () => {
+    const threads = new Set<number>()
+    const seen = new Map<number, number>()
+    await runOnWorkers<number, { n: number; twice: number; threadId: number }>(Array.from({ length: 20 }, (_, i) => 2 * i), 3, spawn, (job, o) => {
+      if (!('result' in o)) throw new Error(o.error)
+      expect(o.result.n).toBe(job)
+      seen.set(job, o.result.twice)
+      threads.add(o.result.threadId)
+    })
+    expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i))
+    expect(seen.get(14)).toBe(28)
+    // Jobs of 10 ms: the other workers are up and take their share long before the first could run them all.
+    expect(threads.size).toBeGreaterThan(1)
+    expect(await run([], 2)).toEqual([])
+  })
+
+  it('a job that fails, or kills its worker, is reported as an error and the others still run', async () => {
+    const seen = new Map(await run([1, 13, 2, 66, 3, 99, 4, 5], 2))
+    expect(seen.get(13)).toBe('unlucky')
+    expect(seen.get(66)).toBe('worker thread died: exit code 7')
+    expect(seen.get(99)).toBe('worker thread died: uncaught 99')
+    for (const n of [1, 2, 3, 4, 5]) expect(seen.get(n)).toBe(2 * n)
+    expect(seen.size).toBe(8)
+  })
+
+  it('a worker that cannot start fails the jobs one by one instead of respawning forever', async () => {
+    const seen: [number, string][] = []
+    await runOnWorkers<number, unknown>([1, 2, 3], 2, () => new Worker('throw new Error("cannot start")', { eval: true }), (job, o) => seen.push([job, 'error' in o ? o.error : 'ran']))
+    expect(seen.sort()).toEqual([
+      [1, 'worker thread died: cannot start'],
+      [2, 'worker thread died: cannot start'],
+      [3, 'worker thread died: cannot start'],
+    ])
+  })
+})

@@ -1,0 +1,65 @@
+import type { Worker } from 'node:worker_threads'
+
+/** What a worker says: that it is ready for jobs, or the result of the job it was given. */
+export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | { ready?: false; error: string }
+
+/**
+ * Runs jobs on a pool of worker threads: each job goes to the next free
+ * worker, in the order given. `done` gets every job's result, or an error
+ * when the job threw or its worker died (a dead worker is replaced while jobs
+ * remain). Resolves when every job is done and every worker has exited.
+ * A worker posts `{ ready: true }` once it listens, then one message per job.
+ */
+export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: () => Worker, done: (job: J, outcome: { result: R } | { error: string }) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0
+    let finished = 0
+    let alive = 0
+    const settle = () => {
+      if (finished === jobs.length && alive === 0) resolve()
+    }
+    const start = () => {
+      alive++
+      const w = spawn()
+      let current: J | null = null
+      let lastError: string | null = null
+      let retiring = false
+      const dispatch = () => {
+        if (next >= jobs.length) {
+          retiring = true
+          void w.terminate()
+          return
+        }
+        current = jobs[next++]!
+        w.postMessage(current)
+      }
+      const finish = (outcome: { result: R } | { error: string }) => {
+        const job = current!
+        current = null
+        finished++
+        done(job, outcome)
+      }
+      w.on('message', (m: WorkerMessage<R>) => {
+        if (m.ready === true) return dispatch()
+        finish('error' in m ? { error: m.error } : { result: m.result })
+        dispatch()
+      })
+      // An exception the worker did not catch ends it; 'exit' follows.
+      w.on('error', (e: Error) => {
+        lastError = (e?.message ?? String(e)).split('\n')[0]!
+      })
+      w.on('exit', (code) => {
+        alive--
+        if (!retiring) {
+          // Died with a job: that job fails. Died before taking one (it could not start): the next job fails, so a worker that can never start cannot loop forever.
+          if (current === null && next < jobs.length) current = jobs[next++]!
+          if (current !== null) finish({ error: `worker thread died: ${lastError ?? `exit code ${code}`}` })
+          if (next < jobs.length) start()
+        }
+        settle()
+      })
+    }
+    for (let i = 0; i < Math.min(workers, jobs.length); i++) start()
+    settle()
+  })
+}
