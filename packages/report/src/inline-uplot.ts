@@ -3,8 +3,7 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 
-// The same loader as render-html.ts's (private there): uPlot inlined, so a page needs no network.
-/** uPlot's script and style sheet, to inline into a self-contained page. */
+/** uPlot's script and style sheet, to inline into a self-contained page (report.html, sweep.html): no network. */
 export const inlineUplot = () => ({
   js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
   css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),

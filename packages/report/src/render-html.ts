@@ -1,19 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Report } from './report.ts'
 import { chartData } from './chart-data.ts'
 import { renderSummary } from './render-summary.ts'
-
-const require = createRequire(import.meta.url)
-/** uPlot, inlined so the page needs no network. */
-const uplot = () => ({
-  js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-  css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-})
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-/** JSON that can sit inside a <script> element. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
+import { escapeHtml, inlineUplot, scriptJson } from './inline-uplot.ts'
 
 /**
  * One self-contained HTML page: the summary table and every chart of
@@ -22,7 +10,7 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
  * with the report. Charts over time need a sampled run (`--sample-us`).
  */
 export function renderHtml(reports: readonly Report[]): string {
-  const { js, css } = uplot()
+  const { js, css } = inlineUplot()
   const charts = chartData(reports)
   const title = reports.map((r) => r.profile.name).join(' vs ') + ` on ${reports[0]!.trace.name}`
   const note = reports.every((r) => r.timeSeries === null) ? '<p class="note">Run with <code>--sample-us N</code> for the charts over time.</p>' : ''
