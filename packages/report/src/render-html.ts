@@ -1,7 +1,7 @@
 import type { Report } from './report.ts'
 import { chartData } from './chart-data.ts'
 import { renderSummary } from './render-summary.ts'
-import { escapeHtml, inlineUplot, scriptJson } from './inline-uplot.ts'
+import { escapeHtml, inlineUplot, pageHead, scriptJson } from './inline-uplot.ts'
 
 /**
  * One self-contained HTML page: the summary table and every chart of
@@ -14,20 +14,7 @@ export function renderHtml(reports: readonly Report[]): string {
   const charts = chartData(reports)
   const title = reports.map((r) => r.profile.name).join(' vs ') + ` on ${reports[0]!.trace.name}`
   const note = reports.every((r) => r.timeSeries === null) ? '<p class="note">Run with <code>--sample-us N</code> for the charts over time.</p>' : ''
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>aifab: ${escapeHtml(title)}</title>
-<style>${css}
-body { font: 14px system-ui, sans-serif; margin: 24px; color: #222; }
-pre { background: #f6f6f6; padding: 12px; overflow-x: auto; }
-.chart { margin: 24px 0; }
-.note { color: #a60; }
-</style>
-</head>
-<body>
-<h1>aifab: ${escapeHtml(title)}</h1>
+  return `${pageHead(title, css, '.note { color: #a60; }\n')}
 <pre>${escapeHtml(renderSummary(reports))}</pre>
 ${note}
 <div id="charts"></div>

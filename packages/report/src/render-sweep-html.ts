@@ -1,4 +1,4 @@
-import { escapeHtml, inlineUplot, scriptJson } from './inline-uplot.ts'
+import { escapeHtml, inlineUplot, pageHead, scriptJson } from './inline-uplot.ts'
 import { sweepChart } from './sweep-chart.ts'
 import type { SweepDocument } from './sweep-result.ts'
 
@@ -12,19 +12,7 @@ export function renderSweepHtml(doc: SweepDocument, summaryMd: string): string {
   const { js, css } = inlineUplot()
   const chart = sweepChart(doc)
   const title = `sweep ${doc.name}`
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>aifab: ${escapeHtml(title)}</title>
-<style>${css}
-body { font: 14px system-ui, sans-serif; margin: 24px; color: #222; }
-pre { background: #f6f6f6; padding: 12px; overflow-x: auto; }
-.chart { margin: 24px 0; }
-</style>
-</head>
-<body>
-<h1>aifab: ${escapeHtml(title)}</h1>
+  return `${pageHead(title, css)}
 <div id="chart" class="chart"></div>
 <pre>${escapeHtml(summaryMd)}</pre>
 <script>${js}</script>
