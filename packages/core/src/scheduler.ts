@@ -11,7 +11,7 @@ export interface EventTarget {
 const NONE = -1
 /** The calendar starts small and doubles (or halves) with the events it holds. */
 const MIN_BUCKETS = 256
-const MAX_BUCKETS = 1 << 21
+const MAX_BUCKETS = 1 << 20
 /** Bucket width bounds: 1 ps (an 8192-host fabric has events a few ps apart) to 2^30 ps (about 1 ms). */
 const MIN_SHIFT = 0
 const MAX_SHIFT = 30
@@ -250,23 +250,28 @@ export class Scheduler {
   }
 
   /**
-   * Every TUNE_EVERY events: a calendar much larger than the events pending
-   * shrinks, and one whose width no longer fits their spacing (long sorted
-   * inserts, many empty buckets read past, or many events landing just
-   * beyond the horizon in the heap) is re-laid with a new width.
+   * Every TUNE_EVERY events: a calendar whose horizon is too short (events
+   * landing just past it, in the heap) doubles; one much larger than the
+   * events pending, with none landing past it, halves; one whose width no
+   * longer fits their spacing (long sorted inserts, many empty buckets read
+   * past) is re-laid with a new width.
    */
   private tune(): void {
     const walked = this.walked
     const skipped = this.skipped
     const nearMisses = this.nearMisses
     this.walked = this.skipped = this.sinceTune = this.nearMisses = 0
-    if (this.calendarCount + this.heap.length < this.buckets / 2 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
-    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY || nearMisses > TUNE_EVERY / 4) this.resize(this.buckets)
+    const pending = this.calendarCount + this.heap.length
+    // Many events just past the horizon: twice the buckets, twice the horizon, the same width.
+    if (nearMisses > TUNE_EVERY / 16 && this.buckets < MAX_BUCKETS) this.resize(this.buckets * 2)
+    else if (pending < this.buckets / 4 && nearMisses === 0 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
+    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY) this.resize(this.buckets)
   }
 
   /**
    * Re-lays the calendar over `buckets` buckets (about as many as events
-   * pending, heap included, so the horizon covers where they land) with a
+   * pending, heap included, or more if that is what it takes for the horizon
+   * to reach three quarters of them) with a
    * width of the mean spacing of the earlier half of the pending events
    * (Brown's rule, with his factor of 3 brought down to 1: passing an empty
    * bucket reads one counter, while passing an event in a bucket is a cache
@@ -305,6 +310,13 @@ export class Scheduler {
         this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(spanPs / over))))
         this.widthPs = 2 ** this.shift
       }
+    }
+    // Enough buckets for the horizon to reach three quarters of the pending events: events of a fabric
+    // come in clusters of equal times, so a width fitted to their spacing can be far below their span.
+    if (m > 0) {
+      const coverPs = times[Math.floor((3 * m) / 4)]! - this.nowPs
+      const want = 2 ** Math.ceil(Math.log2(coverPs / this.widthPs + 1))
+      buckets = Math.min(MAX_BUCKETS, Math.max(buckets, want))
     }
     this.buckets = buckets
     this.mask = buckets - 1
