@@ -86,6 +86,11 @@ export class Scheduler {
   private sinceTune = 0
   /** Events that went to the heap though they were within four horizons, since the last tuning check. */
   private nearMisses = 0
+  /** Events scheduled since the last re-lay by how far ahead: slot k counts [2^(k-1), 2^k) ps (63: 2^31 ps on). */
+  private readonly aheadLog2 = new Float64Array(64)
+  /** Re-lays for long inserts or skipped buckets that changed nothing; such checks are made that much rarer. */
+  private relayBackoff = 1
+  private relayTicks = 0
   private readonly byTimeSeq = (a: number, b: number) => this.timePs[a]! - this.timePs[b]! || this.seqNo[a]! - this.seqNo[b]!
 
   constructor(initialCapacity = 1024) {
@@ -113,7 +118,10 @@ export class Scheduler {
       if (this.highWater === this.timePs.length) this.grow()
       id = this.highWater++
     }
-    this.timePs[id] = atPs < this.nowPs ? this.nowPs : atPs
+    const aheadPs = atPs - this.nowPs
+    this.timePs[id] = aheadPs < 0 ? this.nowPs : atPs
+    // How far ahead events are scheduled, by powers of two: what the calendar's horizon should reach.
+    this.aheadLog2[aheadPs < 1 ? 0 : aheadPs < 2 ** 31 ? 32 - Math.clz32(aheadPs) : 63]!++
     this.seqNo[id] = this.seq++
     this.target[id] = targetId
     this.kind[id] = kind
@@ -263,15 +271,24 @@ export class Scheduler {
     this.walked = this.skipped = this.sinceTune = this.nearMisses = 0
     const pending = this.calendarCount + this.heap.length
     // Many events just past the horizon: twice the buckets, twice the horizon, the same width.
-    if (nearMisses > TUNE_EVERY / 16 && this.buckets < MAX_BUCKETS) this.resize(this.buckets * 2)
-    else if (pending < this.buckets / 4 && nearMisses === 0 && this.buckets > MIN_BUCKETS) this.resize(this.buckets / 2)
-    else if (walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY) this.resize(this.buckets)
+    if (nearMisses > TUNE_EVERY / 16 && this.buckets < MAX_BUCKETS) {
+      this.resize(this.buckets * 2)
+    } else {
+      const shrink = pending < this.buckets / 4 && nearMisses === 0 && this.buckets > MIN_BUCKETS
+      if ((shrink || walked > 2 * TUNE_EVERY || skipped > 4 * TUNE_EVERY) && ++this.relayTicks >= this.relayBackoff) {
+        this.relayTicks = 0
+        const was = this.shift * MAX_BUCKETS + this.buckets
+        this.resize(shrink ? this.buckets / 2 : this.buckets)
+        this.relayBackoff = this.shift * MAX_BUCKETS + this.buckets === was ? Math.min(64, this.relayBackoff * 2) : 1
+      }
+    }
+    this.aheadLog2.fill(0)
   }
 
   /**
    * Re-lays the calendar over `buckets` buckets (about as many as events
    * pending, heap included, or more if that is what it takes for the horizon
-   * to reach three quarters of them) with a
+   * to reach where nearly every event is scheduled) with a
    * width of the mean spacing of the earlier half of the pending events
    * (Brown's rule, with his factor of 3 brought down to 1: passing an empty
    * bucket reads one counter, while passing an event in a bucket is a cache
@@ -311,12 +328,17 @@ export class Scheduler {
         this.widthPs = 2 ** this.shift
       }
     }
-    // Enough buckets for the horizon to reach three quarters of the pending events: events of a fabric
-    // come in clusters of equal times, so a width fitted to their spacing can be far below their span.
-    if (m > 0) {
-      const coverPs = times[Math.floor((3 * m) / 4)]! - this.nowPs
-      const want = 2 ** Math.ceil(Math.log2(coverPs / this.widthPs + 1))
-      buckets = Math.min(MAX_BUCKETS, Math.max(buckets, want))
+    // Enough buckets for the horizon to reach as far ahead as 95% of the events scheduled lately were:
+    // a fabric's events come in clusters of equal times, so a width fitted to their spacing can be far
+    // below the link delays, while the RTO timers far ahead are rare and better in the heap.
+    const ahead = this.aheadLog2
+    let scheduled = 0
+    for (let k = 0; k < 64; k++) scheduled += ahead[k]!
+    if (scheduled > 0) {
+      let k = 0
+      for (let seen = ahead[0]!; seen < 0.95 * scheduled; seen += ahead[k]!) k++
+      const coverPs = k >= 63 ? 2 ** 40 : 2 ** k
+      buckets = Math.min(MAX_BUCKETS, Math.max(buckets, 2 ** Math.ceil(Math.log2(coverPs / this.widthPs + 1))))
     }
     this.buckets = buckets
     this.mask = buckets - 1
