@@ -23,6 +23,8 @@ describe('byte histogram', () => {
     const deep = new ByteHistogram()
     deep.add(9_000_000)
     expect(deep.quantile(0.99)).toBe(9_000_000)
+    // Past 2^31 bytes (where clz32 would wrap), still the overflow bucket.
+    for (const b of [2 ** 31, 2 ** 32, 2 ** 32 + 70_000]) expect(ByteHistogram.bucketOf(b)).toBe(ByteHistogram.BUCKETS - 1)
     expect(new ByteHistogram().quantile(0.99)).toBe(0)
   })
   it('adds histograms', () => {

@@ -29,6 +29,8 @@ export class ByteHistogram {
 
   static bucketOf(bytes: number): number {
     if (bytes < LINEAR_LIMIT_BYTES) return bytes >> LINEAR_SHIFT
+    // clz32 wraps at 2^32: anything that deep is overflow anyway.
+    if (bytes >= 2 ** 31) return BUCKETS - 1
     const octave = 31 - Math.clz32(bytes) - FIRST_OCTAVE
     if (octave >= OCTAVES) return BUCKETS - 1
     return LINEAR_BUCKETS + octave * SUB + ((bytes >>> (octave + FIRST_OCTAVE - SUB_BITS)) & (SUB - 1))
@@ -94,7 +96,8 @@ export class ByteHistogramSet {
     const row = slot * ROW
     rows[row + ROW_FIRST_BUCKET + ByteHistogram.bucketOf(bytes)]!++
     rows[row + ROW_SAMPLES]!++
-    if (bytes > rows[row + ROW_MAX]!) rows[row + ROW_MAX] = bytes
+    // The row is 32-bit: a deeper maximum is kept as the largest it can hold.
+    if (bytes > rows[row + ROW_MAX]!) rows[row + ROW_MAX] = Math.min(bytes, 0xffffffff)
   }
 
   /** Slot `slot` as a ByteHistogram of its own (a copy, for reports). */

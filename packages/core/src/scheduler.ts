@@ -307,7 +307,9 @@ export class Scheduler {
     }
     // The times of every pending event, or an even sample of them (their quantiles are what matters).
     const heapIds = this.heap.heapArray
-    const total = n + heapIds.length
+    // The calendar's own events when it has a fair number: the heap holds timers far ahead (RTO), whose
+    // spacing would widen the buckets far past that of the events that are actually near.
+    const total = n >= 64 ? n : n + heapIds.length
     const step = Math.max(1, Math.floor(total / WIDTH_SAMPLE))
     const times = new Float64Array(Math.ceil(total / step))
     let m = 0
@@ -342,8 +344,14 @@ export class Scheduler {
     }
     this.buckets = buckets
     this.mask = buckets - 1
-    this.heads = new Int32Array(buckets).fill(NONE)
-    this.tails = new Int32Array(buckets).fill(NONE)
+    // Same size: reuse the arrays (a megabyte-sized calendar re-laid often would otherwise churn the heap).
+    if (buckets === this.heads.length) {
+      this.heads.fill(NONE)
+      this.tails.fill(NONE)
+    } else {
+      this.heads = new Int32Array(buckets).fill(NONE)
+      this.tails = new Int32Array(buckets).fill(NONE)
+    }
     this.baseAbs = Math.floor(this.nowPs / this.widthPs)
     this.headAbs = -1
     this.calendarCount = 0

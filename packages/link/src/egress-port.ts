@@ -124,6 +124,7 @@ export class EgressPort implements PacketSink, EventTarget {
     return this.store.f64[this.row + PortCol.RATE_BPS]!
   }
   set rateBps(v: number) {
+    this.cfg.rateBps = v
     this.store.f64[this.row + PortCol.RATE_BPS] = v
   }
   /** The rate the frame in service is being sent at (a fault may change the rate meanwhile). */
@@ -263,7 +264,6 @@ export class EgressPort implements PacketSink, EventTarget {
 
   /** A new line rate (a rate fault); the frame being serialized keeps the old one. */
   setRate(rateBps: number): void {
-    this.cfg.rateBps = rateBps
     this.rateBps = rateBps
     this.peakRateBps = Math.max(this.peakRateBps, rateBps)
   }

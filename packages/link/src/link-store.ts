@@ -1,5 +1,5 @@
 /** Entries a link's ring starts with: four (time, packet) pairs, one 64-byte cache line. */
-const FIRST_CAPACITY = 4
+export const FIRST_RING_CAPACITY = 4
 
 /**
  * The rings of every link of a fabric in one Float64Array: a link's frames on
@@ -10,11 +10,11 @@ const FIRST_CAPACITY = 4
  * space rings take.
  */
 export class LinkStore {
-  f64 = new Float64Array(2 * FIRST_CAPACITY * 64)
+  f64 = new Float64Array(2 * FIRST_RING_CAPACITY * 64)
   private used = 0
 
   /** A segment for `capacity` entries (a power of two); returns its first index into f64. */
-  allocRing(capacity = FIRST_CAPACITY): number {
+  allocRing(capacity = FIRST_RING_CAPACITY): number {
     const need = 2 * capacity
     if (this.used + need > this.f64.length) {
       let size = this.f64.length * 2

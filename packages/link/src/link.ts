@@ -9,7 +9,7 @@ import {
   type Scheduler,
 } from '@aifab/core'
 import type { EgressPort } from './egress-port.ts'
-import { LinkStore } from './link-store.ts'
+import { FIRST_RING_CAPACITY, LinkStore } from './link-store.ts'
 
 const ARRIVE = 0
 
@@ -27,7 +27,7 @@ export class Link implements EventTarget {
   /** The ring of frames on the wire: (arrival time, packet) pairs at store.f64[ringBase + 2 * slot]. */
   private readonly store: LinkStore
   private ringBase: number
-  private ringMask = 3
+  private ringMask = FIRST_RING_CAPACITY - 1
   private head = 0
   private count = 0
   private readonly sched: Scheduler
