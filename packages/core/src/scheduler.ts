@@ -27,11 +27,12 @@ const TUNE_EVERY = 1 << 14
  *
  * - a calendar queue (Brown 1988) for the near future, where nearly every
  *   event lands (transmissions, link arrivals): buckets of one power-of-two
- *   width, each a linked list kept sorted by (time, seq). The number of
- *   buckets follows the number of events (resized at 2x / 0.5x) and the width
- *   follows their spacing near the head, so a bucket holds about one event
- *   whether the fabric has 16 ports or 100,000: insertion and removal stay
- *   O(1) instead of growing with the fabric;
+ *   width, each a linked list kept sorted by (time, seq). The width follows
+ *   the spacing of the pending events and the number of buckets both their
+ *   number and how far ahead events are scheduled (see tune and resize), so
+ *   a bucket holds about one distinct time and the horizon reaches the link
+ *   arrivals, whether the fabric has 16 ports or 100,000: insertion and
+ *   removal stay O(1) instead of growing with the fabric;
  * - heap-js for events beyond the calendar's horizon (buckets x width): CC
  *   timers, timeouts, faults, trace ops starting later.
  *
