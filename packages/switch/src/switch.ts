@@ -46,6 +46,8 @@ export class Switch implements PacketSink {
   private routeGroup: Uint8Array | Uint16Array = new Uint8Array(0)
   private groupSpan = new Int32Array(0)
   private routePorts = new Int32Array(0)
+  /** routePorts as the ports themselves: a hop reads one array, not an index and then the port list. */
+  private routeTo: EgressPort[] = []
   private readonly mode: number
   private readonly roundRobin: boolean
   private rrNext = new Int32Array(0)
@@ -119,6 +121,7 @@ export class Switch implements PacketSink {
       this.groupSpan[2 * g + 1] = l.length
       for (const p of l) this.routePorts[k++] = p
     })
+    this.routeTo = Array.from(this.routePorts, (p) => this.ports[p]!)
     this.rrNext = new Int32Array(this.roundRobin ? n : 0)
   }
 
@@ -151,7 +154,7 @@ export class Switch implements PacketSink {
       if (pool.kind[pkt] === PacketKind.DATA) this.recordPath(pool.qp[pkt]!, choice)
     }
     this.forwardedPackets++
-    this.ports[this.routePorts[start + choice]!]!.receive(pkt)
+    this.routeTo[start + choice]!.receive(pkt)
   }
 
   private choose(pkt: PacketId, dst: number, start: number, n: number): number {
@@ -183,8 +186,8 @@ export class Switch implements PacketSink {
     // Sticky adaptive: move only when another port is lighter by more than the threshold.
     const best = this.leastLoaded(start, n)
     if (current >= 0 && current < n) {
-      const cur = this.ports[this.routePorts[start + current]!]!.backlogBytes
-      const min = this.ports[this.routePorts[start + best]!]!.backlogBytes
+      const cur = this.routeTo[start + current]!.backlogBytes
+      const min = this.routeTo[start + best]!.backlogBytes
       if (cur - min <= this.cfg.lb.adaptiveThresholdBytes) return current
     }
     if (current !== best) this.repicks++
@@ -198,7 +201,7 @@ export class Switch implements PacketSink {
     let bestBytes = Infinity
     let ties = 0
     for (let i = 0; i < n; i++) {
-      const b = this.ports[this.routePorts[start + i]!]!.backlogBytes
+      const b = this.routeTo[start + i]!.backlogBytes
       if (b < bestBytes) {
         bestBytes = b
         best = i
