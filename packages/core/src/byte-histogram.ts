@@ -1,3 +1,5 @@
+import { grown } from './grown.ts'
+
 /** Below this, buckets are 4 KiB wide; from it on, each power of two is split into SUB buckets. */
 const LINEAR_LIMIT_BYTES = 65536
 const LINEAR_SHIFT = 12
@@ -83,11 +85,7 @@ export class ByteHistogramSet {
 
   /** A new, empty histogram; returns its slot. */
   addSlot(): number {
-    if ((this.size + 1) * ROW > this.rows.length) {
-      const grown = new Uint32Array(this.rows.length * 2)
-      grown.set(this.rows)
-      this.rows = grown
-    }
+    if ((this.size + 1) * ROW > this.rows.length) this.rows = grown(this.rows, this.rows.length * 2)
     return this.size++
   }
 

@@ -8,3 +8,4 @@ export { InputError, FieldReader, InputWarnings, inputWarnings } from './input-e
 export { parseByteSize, formatByteSize } from './byte-size.ts'
 export { ecmpHash } from './ecmp-hash.ts'
 export { ByteHistogram, ByteHistogramSet } from './byte-histogram.ts'
+export { grown } from './grown.ts'

@@ -1,4 +1,5 @@
 import type { PacketId } from './packet-sink.ts'
+import { grown } from './grown.ts'
 
 /** What a frame is. Control frames (everything but DATA) ride the high-priority class. */
 export const PacketKind = {
@@ -137,48 +138,32 @@ export class PacketPool {
 
   private grow(): void {
     const cap = this.capacity * 2
-    this.kind = growU8(this.kind, cap)
-    this.flags = growU8(this.flags, cap)
-    this.src = growI32(this.src, cap)
-    this.dst = growI32(this.dst, cap)
-    this.qp = growI32(this.qp, cap)
-    this.psn = growI32(this.psn, cap)
-    this.wireBytes = growI32(this.wireBytes, cap)
-    this.payloadBytes = growI32(this.payloadBytes, cap)
-    this.entropy = growI32(this.entropy, cap)
-    this.sentPs = growF64(this.sentPs, cap)
-    this.next = growI32(this.next, cap)
-    this.ingress = growI32(this.ingress, cap)
-    this.nakPsn = growI32(this.nakPsn, cap)
-    this.ceCount = growI32(this.ceCount, cap)
-    this.sackLo = growI32(this.sackLo, cap)
-    this.sackHi = growI32(this.sackHi, cap)
-    this.intHops = growU8(this.intHops, cap)
+    this.kind = grown(this.kind, cap)
+    this.flags = grown(this.flags, cap)
+    this.src = grown(this.src, cap)
+    this.dst = grown(this.dst, cap)
+    this.qp = grown(this.qp, cap)
+    this.psn = grown(this.psn, cap)
+    this.wireBytes = grown(this.wireBytes, cap)
+    this.payloadBytes = grown(this.payloadBytes, cap)
+    this.entropy = grown(this.entropy, cap)
+    this.sentPs = grown(this.sentPs, cap)
+    this.next = grown(this.next, cap)
+    this.ingress = grown(this.ingress, cap)
+    this.nakPsn = grown(this.nakPsn, cap)
+    this.ceCount = grown(this.ceCount, cap)
+    this.sackLo = grown(this.sackLo, cap)
+    this.sackHi = grown(this.sackHi, cap)
+    this.intHops = grown(this.intHops, cap)
     if (this.intMaxHops > 0) {
       const n = cap * this.intMaxHops
-      this.intSwitch = growI32(this.intSwitch, n)
-      this.intPort = growI32(this.intPort, n)
-      this.intRateBps = growF64(this.intRateBps, n)
-      this.intTsPs = growF64(this.intTsPs, n)
-      this.intTxBytes = growF64(this.intTxBytes, n)
-      this.intQlenBytes = growI32(this.intQlenBytes, n)
+      this.intSwitch = grown(this.intSwitch, n)
+      this.intPort = grown(this.intPort, n)
+      this.intRateBps = grown(this.intRateBps, n)
+      this.intTsPs = grown(this.intTsPs, n)
+      this.intTxBytes = grown(this.intTxBytes, n)
+      this.intQlenBytes = grown(this.intQlenBytes, n)
     }
     this.capacity = cap
   }
-}
-
-function growU8(a: Uint8Array, cap: number): Uint8Array {
-  const b = new Uint8Array(cap)
-  b.set(a)
-  return b
-}
-function growI32(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap)
-  b.set(a)
-  return b
-}
-function growF64(a: Float64Array, cap: number): Float64Array {
-  const b = new Float64Array(cap)
-  b.set(a)
-  return b
 }

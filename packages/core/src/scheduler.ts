@@ -1,4 +1,5 @@
 import { Heap } from 'heap-js'
+import { grown } from './grown.ts'
 
 /**
  * Anything that receives events. Events are data (target, kind, arg), never
@@ -362,21 +363,11 @@ export class Scheduler {
 
   private grow(): void {
     const cap = this.timePs.length * 2
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap)
-      b.set(a)
-      return b
-    }
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap)
-      b.set(a)
-      return b
-    }
-    this.timePs = f64(this.timePs)
-    this.seqNo = f64(this.seqNo)
-    this.arg = f64(this.arg)
-    this.target = i32(this.target)
-    this.kind = i32(this.kind)
-    this.next = i32(this.next)
+    this.timePs = grown(this.timePs, cap)
+    this.seqNo = grown(this.seqNo, cap)
+    this.arg = grown(this.arg, cap)
+    this.target = grown(this.target, cap)
+    this.kind = grown(this.kind, cap)
+    this.next = grown(this.next, cap)
   }
 }

@@ -1,3 +1,5 @@
+import { grown } from '@aifab/core'
+
 /** Entries a link's ring starts with: four (time, packet) pairs, one 64-byte cache line. */
 export const FIRST_RING_CAPACITY = 4
 
@@ -19,9 +21,7 @@ export class LinkStore {
     if (this.used + need > this.f64.length) {
       let size = this.f64.length * 2
       while (this.used + need > size) size *= 2
-      const grown = new Float64Array(size)
-      grown.set(this.f64.subarray(0, this.used))
-      this.f64 = grown
+      this.f64 = grown(this.f64, size)
     }
     const base = this.used
     this.used += need

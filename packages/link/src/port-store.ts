@@ -1,4 +1,4 @@
-import { ByteHistogramSet } from '@aifab/core'
+import { ByteHistogramSet, grown } from '@aifab/core'
 
 /** Columns of a port's row in PortStore.f64. */
 export const PortCol = {
@@ -29,11 +29,7 @@ export class PortStore {
 
   /** A row for a new port; returns its first index into f64. */
   addPort(): number {
-    if ((this.ports + 1) * ROW > this.f64.length) {
-      const grown = new Float64Array(this.f64.length * 2)
-      grown.set(this.f64)
-      this.f64 = grown
-    }
+    if ((this.ports + 1) * ROW > this.f64.length) this.f64 = grown(this.f64, this.f64.length * 2)
     return this.ports++ * ROW
   }
 }
