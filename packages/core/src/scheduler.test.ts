@@ -16,6 +16,20 @@ describe('scheduler', () => {
     expect(seen).toEqual(['10:2:0', '10:3:0', '10:5:0', '20:4:0', '30:1:0'])
     expect(s.executed).toBe(5)
   })
+  it('puts a run of equal-time events behind a later one without walking the run each time', () => {
+    // A cluster of equal times (equal frames sent at once) in a bucket whose last event is later:
+    // each insert belongs after the cluster and before that event. From the head that is a walk
+    // over the whole cluster per insert (n^2 / 2 steps); from the bucket's last insert, about none.
+    const s = new Scheduler()
+    const order: number[] = []
+    const id = s.register({ onEvent: (_k, a) => order.push(a) })
+    const n = 2000
+    s.schedule(1001, id, 0, -1)
+    for (let i = 0; i < n; i++) s.schedule(1000, id, 0, i)
+    expect(s.insertWalkSteps).toBeLessThan(4 * n)
+    s.run()
+    expect(order).toEqual([...Array.from({ length: n }, (_, i) => i), -1])
+  })
   it('stops at a time limit and an event limit', () => {
     const s = new Scheduler()
     const id = s.register({ onEvent: () => {} })

@@ -49,6 +49,8 @@ export class Scheduler {
   heapScheduled = 0
   /** Calendar resizes (bucket count or width changed), for speed work. */
   resizes = 0
+  /** Events passed by inserts that landed before a bucket's last event, before the last tuning check. */
+  private walkedBefore = 0
 
   private timePs: Float64Array
   private seqNo: Float64Array
@@ -70,8 +72,19 @@ export class Scheduler {
   private mask = MIN_BUCKETS - 1
   private shift = 17
   private widthPs = 2 ** 17
+  /** 1 / widthPs, exact (a power of two): an insert multiplies rather than divides, a fifth of the latency. */
+  private perWidthPs = 2 ** -17
   private heads = new Int32Array(MIN_BUCKETS).fill(NONE)
   private tails = new Int32Array(MIN_BUCKETS).fill(NONE)
+  /**
+   * Per bucket, the event last put into it out of order, or -1: where the next
+   * out-of-order insert starts its walk when that is not later than its time.
+   * A fabric's events come in clusters of equal times (equal frames sent at the
+   * same moment), and a link re-schedules its next arrival behind events
+   * scheduled since: a walk from the head passed a dozen events on an
+   * all-to-all, one from here about none.
+   */
+  private fingers = new Int32Array(MIN_BUCKETS).fill(NONE)
   /**
    * The bucket of the last event taken from the calendar (or of the current
    * time after a rebase). It never passes the current time's bucket, so no
@@ -141,7 +154,7 @@ export class Scheduler {
   /** Puts event `id` in its calendar bucket, after every event of its time or earlier, or in the heap beyond the horizon. */
   private insert(id: number): void {
     const t = this.timePs[id]!
-    const abs = Math.floor(t / this.widthPs)
+    const abs = Math.floor(t * this.perWidthPs)
     if (abs - this.baseAbs >= this.buckets) {
       this.heapScheduled++
       // Just past the horizon: a sign that the calendar is too short for where events land (a timer far ahead is not).
@@ -165,6 +178,11 @@ export class Scheduler {
     } else {
       let prev = NONE
       let cur = this.heads[b]!
+      const finger = this.fingers[b]!
+      if (finger !== NONE && this.timePs[finger]! <= t) {
+        prev = finger
+        cur = next[finger]!
+      }
       while (this.timePs[cur]! <= t) {
         prev = cur
         cur = next[cur]!
@@ -173,9 +191,15 @@ export class Scheduler {
       next[id] = cur
       if (prev === NONE) this.heads[b] = id
       else next[prev] = id
+      this.fingers[b] = id
     }
     this.calendarCount++
     if (abs < this.headAbs) this.headAbs = abs
+  }
+
+  /** Events passed by inserts that landed before a bucket's last event, for speed work. */
+  get insertWalkSteps(): number {
+    return this.walkedBefore + this.walked
   }
 
   get pending(): number {
@@ -242,6 +266,7 @@ export class Scheduler {
         const rest = this.next[id]!
         this.heads[b] = rest
         if (rest === NONE) this.tails[b] = NONE
+        if (this.fingers[b] === id) this.fingers[b] = NONE
         this.calendarCount--
         this.baseAbs = this.headAbs
       }
@@ -268,6 +293,7 @@ export class Scheduler {
    */
   private tune(): void {
     const walked = this.walked
+    this.walkedBefore += walked
     const skipped = this.skipped
     const nearMisses = this.nearMisses
     this.walked = this.skipped = this.sinceTune = this.nearMisses = 0
@@ -330,6 +356,7 @@ export class Scheduler {
       if (spanPs > 0) {
         this.shift = Math.min(MAX_SHIFT, Math.max(MIN_SHIFT, Math.ceil(Math.log2(spanPs / over))))
         this.widthPs = 2 ** this.shift
+        this.perWidthPs = 2 ** -this.shift
       }
     }
     // Enough buckets for the horizon to reach as far ahead as 95% of the events scheduled lately were:
@@ -350,9 +377,11 @@ export class Scheduler {
     if (buckets === this.heads.length) {
       this.heads.fill(NONE)
       this.tails.fill(NONE)
+      this.fingers.fill(NONE)
     } else {
       this.heads = new Int32Array(buckets).fill(NONE)
       this.tails = new Int32Array(buckets).fill(NONE)
+      this.fingers = new Int32Array(buckets).fill(NONE)
     }
     this.baseAbs = Math.floor(this.nowPs / this.widthPs)
     this.headAbs = -1

@@ -274,22 +274,25 @@ export class EgressPort implements PacketSink, EventTarget {
   }
 
   onEvent(kind: number, _arg: number): void {
-    if (kind === PortEvent.PAUSE) {
+    // The transmission's end first: nearly every event a port gets.
+    if (kind === PortEvent.TX_DONE) {
+      this.txDone()
+    } else if (kind === PortEvent.PAUSE) {
       this.pausesReceived++
       if (!this.paused) {
         this.paused = true
         this.pausedSincePs = this.sched.nowPs
       }
-      return
+    } else if (this.paused) {
+      // RESUME
+      this.paused = false
+      this.pausedPs += this.sched.nowPs - this.pausedSincePs
+      if (!this.busy) this.startNext()
     }
-    if (kind === PortEvent.RESUME) {
-      if (this.paused) {
-        this.paused = false
-        this.pausedPs += this.sched.nowPs - this.pausedSincePs
-        if (!this.busy) this.startNext()
-      }
-      return
-    }
+  }
+
+  /** The last bit of the frame in service is out: count it, hand it to the link, start the next. */
+  private txDone(): void {
     const pkt = this.inService
     const bytes = this.inServiceBytes
     const pool = this.pool
