@@ -6,7 +6,9 @@
 // runs the scenarios whose name contains the text; `--large` adds the
 // 8192-host fat tree; `--repeat N` runs each scenario N times (each in its own
 // process) and keeps the fastest, with the median beside it, since a shared
-// machine swings a run by up to 2x. Timing lives here, never in unit tests.
+// machine swings a run by up to 2x. `--ab REV` compares this working tree with
+// revision REV, the two side by side (see bench-ab.ts). Timing lives here,
+// never in unit tests.
 import { spawnSync, execFileSync } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +18,7 @@ import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.
 import { topologyShape } from '@aifab/topology'
 import { markdownTable } from '@aifab/report'
 import { runScenario } from './run-scenario.ts'
+import { AbInputError, runAb, type AbSummary } from './bench-ab.ts'
 
 interface Case {
   name: string
@@ -107,12 +110,43 @@ if (one >= 0) {
   const json = args.includes('--json')
   const large = args.includes('--large')
   const repeatAt = args.indexOf('--repeat')
-  const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : 1
+  const abAt = args.indexOf('--ab')
+  const ab = abAt >= 0 ? args[abAt + 1] : undefined
+  // Pairs side by side: six is the fewest for which all of them one way passes the sign test (p = 0.03).
+  const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : ab !== undefined ? 6 : 1
   if (!Number.isInteger(repeat) || repeat < 1) {
     process.stderr.write(`bench: --repeat: expected a positive integer, got ${args[repeatAt + 1]}\n`)
     process.exit(2)
   }
-  const filter = args.find((a, k) => !a.startsWith('--') && (repeatAt < 0 || k !== repeatAt + 1))
+  if (abAt >= 0 && (ab === undefined || ab.startsWith('--'))) {
+    process.stderr.write('bench: --ab: expected a revision to compare with, such as HEAD or main~3\n')
+    process.exit(2)
+  }
+  const filter = args.find((a, k) => !a.startsWith('--') && k !== repeatAt + 1 && k !== abAt + 1)
+  if (ab !== undefined) {
+    const indices = cases.flatMap((c, i) => ((c.large && !large) || (filter !== undefined && !c.name.includes(filter)) ? [] : [i]))
+    const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()
+    const show = (s: AbSummary) => {
+      if (!json) process.stderr.write(`bench: ${s.scenario}: ${s.medianRatio.toFixed(3)} (${s.verdict})\n`)
+    }
+    let summaries: AbSummary[]
+    try {
+      summaries = await runAb(root, ab, indices, cases.map((c) => c.name), repeat, show)
+    } catch (e) {
+      if (!(e instanceof AbInputError)) throw e
+      process.stderr.write(`bench: ${e.message}\n`)
+      process.exit(2)
+    }
+    if (json) {
+      process.stdout.write(JSON.stringify(summaries, null, 2) + '\n')
+    } else {
+      console.log(`this tree against ${ab}, ${repeat} pairs per scenario, each pair side by side; ratio = this tree's wall / ${ab}'s (below 1: faster)`)
+      const head = ['scenario', `${ab} fastest s`, 'this tree fastest s', 'ratio, median', 'ratios, min-max', 'sign test p', 'verdict', 'same events and hops']
+      const body = summaries.map((s) => [s.scenario, s.baseFastest.toFixed(3), s.workFastest.toFixed(3), s.medianRatio.toFixed(3), `${s.ratios[0]!.toFixed(3)}-${s.ratios[s.ratios.length - 1]!.toFixed(3)}`, s.signTestP.toFixed(3), s.verdict, s.sameWork ? 'yes' : 'NO'])
+      console.log(markdownTable(head, body).join('\n'))
+    }
+    process.exit(0)
+  }
   const rows: Row[] = []
   const wallOf = (r: Row) => r.warmWallSeconds ?? r.coldWallSeconds
   cases.forEach((c, i) => {
