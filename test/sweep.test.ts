@@ -3,7 +3,7 @@
 // sharding (byte for byte, every file), each point's figures must be its own
 // report's, and bad input must exit 2 with one line before any point runs.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -125,6 +125,27 @@ describe('aifab sweep', () => {
     const m = aifab(['merge', out('s2'), out('s1'), '--out', out('merged')])
     expect(m.code, m.stderr).toBe(0)
     expectSameTree(out('w1'), out('merged'))
+  })
+
+  it('--resume after an interrupted run runs only the points it had not finished, and writes the same bytes', () => {
+    // What a job killed at its time limit leaves: no summary, one point never started, one whose
+    // reports were being written, and one from another sweep (its spec hash differs).
+    cpSync(out('w1'), out('resumed'), { recursive: true })
+    for (const f of ['sweep.json', 'sweep.csv', 'sweep.md', 'sweep.html']) rmSync(join(out('resumed'), f))
+    rmSync(join(out('resumed'), 'points/p0003'), { recursive: true })
+    rmSync(join(out('resumed'), 'points/p0006/summary.md'))
+    const record = join(out('resumed'), 'points/p0005/point.json')
+    writeFileSync(record, readFileSync(record, 'utf8').replace(/"specSha256": "[0-9a-f]/, '"specSha256": "x'))
+    const r = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^aifab: sweep tiny: 8 of 8 points on 1 worker thread; 5 finished by an earlier run, 3 to run\n/)
+    expect(r.stderr.split('\n').filter((l) => /^aifab: \[\d\/8\]/.test(l)).map((l) => l.split(' ')[2])).toEqual(['p0003', 'p0005', 'p0006'])
+    expectSameTree(out('w1'), out('resumed'))
+    // Another --format is another sweep's output: nothing is reused.
+    const other = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume', '--format', 'json', '--quiet'])
+    expect(other.code, other.stderr).toBe(0)
+    const again = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume', '--format', 'json'])
+    expect(again.stderr).toMatch(/8 finished by an earlier run, 0 to run\n/)
   })
 
   it('merge refuses shards that are incomplete, overlap, or come from another sweep or --format', () => {

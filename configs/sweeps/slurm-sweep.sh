@@ -8,6 +8,11 @@
 #   bash configs/sweeps/slurm-sweep.sh        # submits the array, then the merge
 #   SWEEP=configs/sweeps/small.json OUT=out/small bash configs/sweeps/slurm-sweep.sh
 #
+# A task cut short (time limit, preemption, node failure) can be run again as
+# it is: --resume skips the points it had finished (their point.json). Say how
+# many shards there are, since a one-task array counts one:
+#   SHARDS=4 sbatch --array=3 configs/sweeps/slurm-sweep.sh   # then the merge by hand
+#
 # Every task runs in the directory the array was submitted from (Slurm's
 # default): `aifab merge` refuses shards whose spec or input files differ,
 # and the paths the reports record are relative to that directory.
@@ -22,6 +27,7 @@ set -euo pipefail
 
 SWEEP=${SWEEP:-configs/sweeps/roce-vs-ai-ethernet-8-seeds.json}
 OUT=${OUT:-out/sweep}
+SHARDS=${SHARDS:-${SLURM_ARRAY_TASK_COUNT:-}}
 
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
   # Run by hand: submit this script as the array, then the merge after it (afterok: every task exited 0).
@@ -35,6 +41,6 @@ fi
 
 # Array task: shard i of N, 1-based like the array (--array=1-4), one worker thread per CPU Slurm gave.
 npx aifab sweep "$SWEEP" \
-  --shard "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT" \
+  --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" \
   --workers "${SLURM_CPUS_PER_TASK:-1}" \
-  --out "$OUT/shard-$SLURM_ARRAY_TASK_ID" --quiet
+  --out "$OUT/shard-$SLURM_ARRAY_TASK_ID" --resume --quiet

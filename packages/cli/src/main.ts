@@ -278,6 +278,7 @@ export async function main(args: string[]): Promise<number> {
             .option('out', { type: 'string', demandOption: true, describe: 'directory to write into: points/<id>/ per point, sweep.json, sweep.csv, sweep.md, sweep.html' })
             .option('format', { ...RUN_OPTIONS.format, describe: 'what each point\'s directory gets, as replay --format' })
             .option('quiet', { ...RUN_OPTIONS.quiet, describe: 'no progress lines on stderr' })
+            .option('resume', { type: 'boolean', default: false, describe: 'run only the points an earlier run of the same sweep (same sweep file, input files and --format) into --out did not finish' })
             .example('$0 sweep configs/sweeps/small.json --workers 2 --out out/sweep', 'a small grid: 3 message sizes x 2 profiles x 2 seeds')
             .example('$0 sweep configs/sweeps/roce-vs-ai-ethernet-8-seeds.json --shard 2/4 --out out/shard2', 'the second of four slices (a job-array task); then aifab merge')
             .example('$0 sweep configs/sweeps/small.json --out out/sweep --format json,md,csv', 'every point also gets its CSV tables'),
@@ -292,6 +293,7 @@ export async function main(args: string[]): Promise<number> {
             out: argv.out as string,
             formats: parseFormats(argv.format),
             quiet: argv.quiet as boolean,
+            resume: argv.resume as boolean,
           })
         },
       )

@@ -12,6 +12,7 @@ import { expandGrid, shardPoints, type GridPoint, type Shard, type SweepGrid } f
 import { PointLoader, type PointOutcome, type SweepSetup } from './sweep-point.ts'
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.ts'
 import { runOnWorkers } from './worker-pool.ts'
+import { readPointRecord, writePointRecord } from './sweep-point-record.ts'
 
 export interface SweepArgs {
   file: string
@@ -21,6 +22,8 @@ export interface SweepArgs {
   /** What each point's directory gets (as replay's --format). */
   formats: OutputFormat[]
   quiet: boolean
+  /** Reuse the points an earlier run of this sweep into `out` finished (see sweep-point-record.ts). */
+  resume: boolean
 }
 
 /**
@@ -28,8 +31,10 @@ export interface SweepArgs {
  * whole grid (every trace, profile and override value: bad input exits 2
  * before any worker starts), runs this shard's points on N worker threads,
  * writes DIR/points/<id>/ per point and DIR/sweep.{json,csv,md,html}, prints
- * sweep.md. Returns the exit code: 1 if a point failed or broke an invariant,
- * 3 if one stopped before its trace completed.
+ * sweep.md. Each finished point also gets points/<id>/point.json, so that
+ * `--resume` after an interrupted run (a job killed at its time limit) runs
+ * only the points that had not finished. Returns the exit code: 1 if a point
+ * failed or broke an invariant, 3 if one stopped before its trace completed.
  */
 export async function sweepCommand(a: SweepArgs): Promise<number> {
   const spec = parseSweepSpec(a.file)
@@ -43,21 +48,31 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const workerUrl = workerEntry()
 
   const mine = shardPoints(grid.points, a.shard)
+  const results: SweepPoint[] = []
+  const toRun: GridPoint[] = []
+  for (const p of mine) {
+    const earlier = a.resume ? readPointRecord(a.out, specSha256, a.formats, p) : null
+    if (earlier === null) toRun.push(p)
+    else results.push(earlier)
+  }
   const cores = availableParallelism()
   if (a.workers > cores) process.stderr.write(`aifab: warning: --workers ${a.workers} is more than the ${cores} cores here; the workers will share them\n`)
-  const workers = Math.min(a.workers, Math.max(1, mine.length))
+  const workers = Math.min(a.workers, Math.max(1, toRun.length))
   const say = (s: string) => a.quiet || process.stderr.write(`aifab: ${s}\n`)
-  say(`sweep ${spec.name}: ${mine.length} of ${grid.points.length} points${a.shard ? ` (shard ${a.shard.index}/${a.shard.count})` : ''} on ${workers} worker thread${workers === 1 ? '' : 's'}`)
+  const reused = results.length > 0 ? `; ${results.length} finished by an earlier run, ${toRun.length} to run` : ''
+  say(`sweep ${spec.name}: ${mine.length} of ${grid.points.length} points${a.shard ? ` (shard ${a.shard.index}/${a.shard.count})` : ''} on ${workers} worker thread${workers === 1 ? '' : 's'}${reused}`)
 
   const t0 = performance.now()
-  const results: SweepPoint[] = []
   await runOnWorkers<GridPoint, PointOutcome>(
-    mine,
+    toRun,
     workers,
     () => new Worker(workerUrl, { workerData: setup }),
     (p, o) => {
       const figures = 'result' in o ? o.result.figures : failedFigures(o.error)
-      results.push({ index: p.index, id: p.id, label: p.label, at: p.at, ...figures })
+      const point = { index: p.index, id: p.id, label: p.label, at: p.at, ...figures }
+      results.push(point)
+      // Only a point that ran to a report is recorded: one whose worker failed runs again on --resume.
+      if ('result' in o) writePointRecord(a.out, specSha256, a.formats, o.result.files, point)
       say(`[${results.length}/${mine.length}] ${p.id} ${p.label}: ${statusOf(figures)}`)
     },
   )
@@ -68,7 +83,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const written = writeOutputs(a.out, files)
   process.stdout.write(files['sweep.md']!)
   // Wall time and worker count go to stderr only: the files are the same whatever they were.
-  say(`${mine.length} points in ${wallSeconds.toFixed(1)} s wall on ${workers} worker thread${workers === 1 ? '' : 's'}; wrote ${written.join(', ')} and ${a.out}/points/`)
+  say(`${toRun.length} points in ${wallSeconds.toFixed(1)} s wall on ${workers} worker thread${workers === 1 ? '' : 's'}; wrote ${written.join(', ')} and ${a.out}/points/`)
   return sweepExitCode(doc.results)
 }
 

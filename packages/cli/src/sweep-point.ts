@@ -89,16 +89,18 @@ export class PointLoader {
   }
 }
 
-/** What running a point gives back: its headline figures, and its wall time (for stderr only). */
+/** What running a point gives back: its headline figures, the report files written, and its wall time (for stderr only). */
 export interface PointOutcome {
   figures: SweepFigures
+  files: string[]
   wallSeconds: number
 }
 
 /** Runs one point and writes its reports into points/<id>/ (renderOutputs, as `aifab replay --out` writes them). */
 export async function runPoint(p: GridPoint, loader: PointLoader): Promise<PointOutcome> {
   const run = runScenario(await loader.scenario(p))
-  writeOutputs(join(loader.setup.outDir, 'points', p.id), renderOutputs([run.report], loader.setup.formats))
+  const files = renderOutputs([run.report], loader.setup.formats)
+  writeOutputs(join(loader.setup.outDir, 'points', p.id), files)
   const v = run.violation
-  return { figures: sweepFigures(run.report, v === null ? null : `${v.invariant}: ${v.element}: ${v.detail}`), wallSeconds: run.wallSeconds }
+  return { figures: sweepFigures(run.report, v === null ? null : `${v.invariant}: ${v.element}: ${v.detail}`), files: Object.keys(files), wallSeconds: run.wallSeconds }
 }

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { toJson, type OutputFormat, type SweepPoint } from '@aifab/report'
+import type { GridPoint } from './sweep-grid.ts'
+
+/** Written last into points/<id>/: the point is done, and this is what it gave. */
+export const POINT_RECORD = 'point.json'
+
+interface PointRecord {
+  format: 'aifab.sweep-point'
+  version: 1
+  /** The sweep's spec hash (sweep file and every input file): a point of another sweep, or of changed inputs, is never reused. */
+  specSha256: string
+  formats: OutputFormat[]
+  /** The report files written for the point: all must still be there for it to be reused. */
+  files: string[]
+  point: SweepPoint
+}
+
+/**
+ * Records a finished point beside its reports, after them, and atomically (a
+ * temporary file renamed), so a run killed at any moment leaves either a whole
+ * record or none: `aifab sweep --resume` trusts the point only then.
+ */
+export function writePointRecord(outDir: string, specSha256: string, formats: readonly OutputFormat[], files: readonly string[], point: SweepPoint): void {
+  const file = join(outDir, 'points', point.id, POINT_RECORD)
+  const record: PointRecord = { format: 'aifab.sweep-point', version: 1, specSha256, formats: [...formats], files: [...files], point }
+  writeFileSync(`${file}.tmp`, toJson(record))
+  renameSync(`${file}.tmp`, file)
+}
+
+/**
+ * The point as an earlier run of the same sweep (same spec hash, same
+ * --format) into `outDir` finished it, or null if none did (no record, an
+ * unreadable one, another sweep's, or a report file missing): then it runs again.
+ */
+export function readPointRecord(outDir: string, specSha256: string, formats: readonly OutputFormat[], p: GridPoint): SweepPoint | null {
+  const dir = join(outDir, 'points', p.id)
+  let r: PointRecord
+  try {
+    r = JSON.parse(readFileSync(join(dir, POINT_RECORD), 'utf8')) as PointRecord
+  } catch {
+    return null
+  }
+  const same =
+    r?.format === 'aifab.sweep-point' &&
+    r.version === 1 &&
+    r.specSha256 === specSha256 &&
+    Array.isArray(r.formats) &&
+    r.formats.join(',') === formats.join(',') &&
+    r.point?.index === p.index &&
+    r.point.id === p.id &&
+    Array.isArray(r.files) &&
+    r.files.every((f) => typeof f === 'string' && existsSync(join(dir, f)))
+  return same ? r.point : null
+}
