@@ -176,6 +176,30 @@ describe('aifab CLI', () => {
     expect(e.halfWidth).toBeGreaterThanOrEqual(0)
   })
 
+  it('compare and --seeds on worker threads write the same bytes as one run after another, a TypeScript controller module included', () => {
+    const cmp = (w: string, out: string) => aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--cc', 'test/fixtures/cc/quarter.ts', '--out', join(dir, out), '--format', 'json,md,csv', '--workers', w)
+    const one = cmp('1', 'w1')
+    const two = cmp('2', 'w2')
+    expect(one.code, one.stderr).toBe(0)
+    expect(two.code, two.stderr).toBe(0)
+    expect(two.stdout).toBe(one.stdout)
+    expect(two.stderr).toMatch(/^aifab: running roce, ai-ethernet on .* on 2 worker threads\n/)
+    expect(one.stderr).toMatch(/^aifab: running roce on .* \.\.\. .* simulated in .* s wall/)
+    for (const f of ['compare.json', 'baseline.report.json', 'candidate.report.json', 'summary.md', 'summary.csv', 'baseline.flows.csv', 'candidate.links.csv']) {
+      expect(readFileSync(join(dir, 'w2', f), 'utf8') === readFileSync(join(dir, 'w1', f), 'utf8'), f).toBe(true)
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'w2', 'candidate.report.json'), 'utf8')).cc.name).toBe('quarter')
+    const seeds = (w: string) => aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--seeds', '1..3', '--json', '--quiet', '--workers', w)
+    const s1 = seeds('1')
+    expect(s1.code).toBe(0)
+    expect(seeds('2').stdout).toBe(s1.stdout)
+    for (const bad of ['0', '1.5']) {
+      const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--workers', bad)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe(`aifab: --workers: expected an integer >= 1, got ${bad}\n`)
+    }
+  })
+
   it('a run longer than a second shows a progress bar on a terminal, and the same report as without', () => {
     // `script` gives the command a terminal; its output goes to a file, stdout to another.
     const out = join(dir, 'tty.json')

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url'
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bundle = join(cli, 'dist', 'main.mjs')
-// Built with it: the bundled CLI starts a sweep's worker threads from here.
-const worker = join(cli, 'dist', 'sweep-worker.mjs')
+// Built with it: the bundled CLI starts its worker threads (sweep, compare, --seeds) from here.
+const worker = join(cli, 'dist', 'worker-thread.mjs')
 
 /** Newest modification time of the .ts files under the packages' src folders. */
 function newestSourceMs() {

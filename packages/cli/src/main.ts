@@ -29,6 +29,7 @@ const RUN_OPTIONS = {
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
+  workers: { type: 'number', describe: 'worker threads for the runs (compare\'s profiles, the runs of --seeds), each a fabric of its own; default: one per core, at most one per run. The outputs are the same bytes whatever it is' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'log lines on stderr (readable in a terminal, JSON otherwise) or in --log-file' },
   'log-file': { type: 'string', describe: 'write the log (JSON lines) to this file instead of stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
@@ -106,6 +107,8 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   if (argv['cc-param'] !== undefined) overrides['cc-param'] = (argv['cc-param'] as unknown[]).map(String)
   if (argv.out !== undefined) a.out = argv.out as string
   if (argv.seeds !== undefined) a.seeds = parseSeeds(String(argv.seeds))
+  const workers = parseWorkers(argv.workers)
+  if (workers !== undefined) a.workers = workers
   a.formats = parseFormats(argv.format)
   for (const [flag, key] of [
     ['max-sim-time-us', 'maxSimTimeUs'],
@@ -120,8 +123,15 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
   return a
 }
 
-/** What --from-report may be given with: how to output, not what to run. */
-const FROM_REPORT_FLAGS = new Set(['from-report', 'out', 'format', 'json', 'quiet', 'check', 'log-level', 'log-file'])
+/** What --from-report may be given with: how to output (and on how many threads), not what to run. */
+const FROM_REPORT_FLAGS = new Set(['from-report', 'out', 'format', 'json', 'quiet', 'check', 'workers', 'log-level', 'log-file'])
+
+/** `--workers N`: an integer >= 1, or undefined when not given. */
+function parseWorkers(v: unknown): number | undefined {
+  if (v === undefined) return undefined
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${String(v)}`)
+  return v
+}
 
 /** `--format a,b`: the output formats, each known. */
 function parseFormats(v: unknown): OutputFormat[] {
@@ -170,7 +180,12 @@ export async function main(args: string[]): Promise<number> {
             const given = args.find((a) => /^--(no-)?[a-z-]+/.test(a) && !FROM_REPORT_FLAGS.has(a.replace(/^--(no-)?/, '').replace(/=.*$/, '')))
             if (given !== undefined) throw new InputError('--from-report', '', `the report says how to run; drop ${given.replace(/=.*$/, '')} (allowed: ${[...FROM_REPORT_FLAGS].map((f) => `--${f}`).join(', ')})`)
             const formats = parseFormats(argv.format)
-            code = await fromReportCommand(argv['from-report'] as string, { json: argv.json as boolean, quiet: argv.quiet as boolean, check: argv.check as boolean, formats, ...(argv.out !== undefined ? { out: argv.out as string } : {}) }, logger(argv as Argv))
+            const workers = parseWorkers(argv.workers)
+            code = await fromReportCommand(
+              argv['from-report'] as string,
+              { json: argv.json as boolean, quiet: argv.quiet as boolean, check: argv.check as boolean, formats, ...(argv.out !== undefined ? { out: argv.out as string } : {}), ...(workers !== undefined ? { workers } : {}) },
+              logger(argv as Argv),
+            )
             return
           }
           // --profile repeats only for compare.
@@ -284,8 +299,7 @@ export async function main(args: string[]): Promise<number> {
             .example('$0 sweep configs/sweeps/small.json --out out/sweep --format json,md,csv', 'every point also gets its CSV tables'),
         async (argv) => {
           rejectRepeats(argv as Argv)
-          const workers = argv.workers as number
-          if (!Number.isInteger(workers) || workers < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${workers}`)
+          const workers = parseWorkers(argv.workers)!
           code = await sweepCommand({
             file: argv.file as string,
             workers,

@@ -10,6 +10,11 @@ import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, ty
 import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario } from './run-scenario.ts'
+import type { RunOutcome } from './run-job.ts'
+import { runOnWorkers, workerEntry } from './worker-pool.ts'
+import type { WorkerJob } from './worker-thread.ts'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
 import { ProgressBar } from './progress-bar.ts'
 import { readReports } from './report-command.ts'
 
@@ -29,6 +34,8 @@ export interface RunArgs {
   sampleUs?: number
   /** Check invariants after each run (--no-check turns it off). */
   check: boolean
+  /** Worker threads for the runs (profiles, or profiles x seeds); default: as many as there are runs and cores. */
+  workers?: number
   /** Files to write into `out`: json (reports), md (summary), hpcc-fct (HPCC's fct.txt). */
   formats: readonly OutputFormat[]
   overrides: ProfileOverrides
@@ -138,40 +145,115 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
 }
 
 /** Runs each prepared profile, prints, writes the reports; returns the exit code. */
-type ExecuteArgs = Pick<RunArgs, 'seeds' | 'out' | 'json' | 'quiet' | 'check' | 'formats' | 'trace'>
+type ExecuteArgs = Pick<RunArgs, 'seeds' | 'out' | 'json' | 'quiet' | 'check' | 'formats' | 'trace' | 'workers'>
+
+/** One run of a command: profile `profile` (an index into Prepared's lists) with `seed`. */
+interface RunSpec {
+  profile: number
+  seed: number
+}
+
+/** How a run went, on stderr: simulated time, wall time, packet-hops per second. */
+function runLine(run: RunOutcome): string {
+  const s = run.report.summary
+  return (
+    `${s.completionTimePs === null ? `stopped (${run.report.outcome})` : fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
+    `(${(s.packetHops / run.wallSeconds / 1e6).toFixed(2)} M packet-hops/s)`
+  )
+}
+
+/** What runAll tells its caller: as a run starts (in this thread only) and as each ends. */
+interface RunEvents {
+  started?: (spec: RunSpec) => void
+  done: (spec: RunSpec, run: RunOutcome) => void
+  /** A progress bar per run (replay, compare) when stderr is a terminal and the runs are in this thread. */
+  bars: boolean
+}
+
+/**
+ * Runs `specs`: one after another in this thread (with a progress bar), or,
+ * with more than one worker and more than one run, on worker threads, each
+ * taking the next run (the reports are the same bytes either way; each run is
+ * a fabric of its own). `done` hears of each run as it ends; the outcomes come
+ * back in the order of `specs`.
+ */
+async function runAll(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents): Promise<RunOutcome[]> {
+  const workers = workersFor(a, specs.length)
+  const outcomes: RunOutcome[] = []
+  if (workers <= 1) {
+    for (const spec of specs) {
+      on.started?.(spec)
+      const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
+      const run = runScenario({
+        trace: p.trace,
+        traceFile: p.traceFile,
+        traceSha256: p.traceSha256,
+        ...(withInputs ? { inputs: p.inputs[spec.profile]! } : {}),
+        topology: p.topology,
+        profile: p.profiles[spec.profile]!,
+        cc: p.ccs[spec.profile]!,
+        seed: spec.seed,
+        limits: bar === null ? p.limits : { ...p.limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) },
+        check: a.check,
+      })
+      bar?.stop()
+      outcomes.push(run)
+      on.done(spec, run)
+    }
+    return outcomes
+  }
+  const jobs = specs.map((spec, i): WorkerJob & { kind: 'run'; i: number } => ({
+    kind: 'run',
+    i,
+    job: {
+      traceFile: p.traceFile,
+      traceSha256: p.traceSha256,
+      topology: p.topology,
+      profile: p.profiles[spec.profile]!,
+      cc: p.inputs[spec.profile]?.ccModule?.file ?? p.ccs[spec.profile]!.name,
+      seed: spec.seed,
+      limits: p.limits,
+      ...(withInputs ? { inputs: p.inputs[spec.profile]! } : {}),
+      check: a.check,
+    },
+  }))
+  const url = workerEntry()
+  let failed: string | null = null
+  await runOnWorkers<(typeof jobs)[number], RunOutcome>(jobs, workers, () => new Worker(url, { workerData: null }), (job, o) => {
+    if ('error' in o) {
+      failed ??= `${p.profiles[specs[job.i]!.profile]!.name}, seed ${specs[job.i]!.seed}: ${o.error}`
+      return
+    }
+    outcomes[job.i] = o.result
+    on.done(specs[job.i]!, o.result)
+  })
+  if (failed !== null) throw new Error(`a run failed in its worker thread: ${failed}`)
+  return outcomes
+}
+
+/** Worker threads for `runs` runs: --workers, else one per core; never more than the runs. */
+function workersFor(a: ExecuteArgs, runs: number): number {
+  return Math.min(a.workers ?? availableParallelism(), runs)
+}
 
 async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number> {
-  const { topology, profiles, ccs, trace, traceSha256, limits } = p
-  if (a.seeds !== undefined) return seedSweep(a, profiles, ccs, trace, traceSha256, topology, limits)
-  const reports: Report[] = []
-  const violations: (Violation | null)[] = []
-  for (const [i, profile] of profiles.entries()) {
-    if (!a.quiet) process.stderr.write(`aifab: running ${profile.name} on ${trace.name} ... `)
-    const bar = ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
-    const run = runScenario({
-      trace,
-      traceFile: p.traceFile,
-      traceSha256,
-      inputs: p.inputs[i]!,
-      topology,
-      profile,
-      cc: ccs[i]!,
-      seed: p.seed,
-      limits: bar === null ? limits : { ...limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) },
-      check: a.check,
-    })
-    bar?.stop()
-    violations.push(run.violation)
-    const s = run.report.summary
-    if (!a.quiet) {
-      process.stderr.write(
-        `${s.completionTimePs === null ? `stopped (${run.report.outcome})` : fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
-          `(${(s.packetHops / run.wallSeconds / 1e6).toFixed(2)} M packet-hops/s)\n`,
-      )
-    }
-    log.info({ profile: profile.name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
-    reports.push(run.report)
-  }
+  const { profiles, trace } = p
+  if (a.seeds !== undefined) return seedSweep(a, p)
+  const specs = profiles.map((_, i) => ({ profile: i, seed: p.seed }))
+  const workers = workersFor(a, specs.length)
+  if (!a.quiet && workers > 1) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker threads\n`)
+  const runs = await runAll(a, p, specs, true, {
+    bars: true,
+    started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profile]!.name} on ${trace.name} ... `),
+    done: (spec, run) => {
+      const name = profiles[spec.profile]!.name
+      if (!a.quiet) process.stderr.write(workers > 1 ? `aifab: ${name}: ${runLine(run)}\n` : `${runLine(run)}\n`)
+      const s = run.report.summary
+      log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
+    },
+  })
+  const reports: Report[] = runs.map((r) => r.report)
+  const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
   if (a.json) process.stdout.write(toJson(reportDocument(reports)))
   else process.stdout.write(renderSummary(reports))
@@ -207,25 +289,22 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
  * seeds.md, seeds.csv, seeds.json) each headline figure's mean and 95%
  * interval. Exits 1 on a broken invariant, 3 if any run did not complete.
  */
-function seedSweep(
-  a: ExecuteArgs,
-  profiles: FabricProfile[],
-  ccs: CcDefinition[],
-  trace: Trace,
-  traceSha256: string,
-  topology: TopologyConfig,
-  limits: ReplayLimits,
-): number {
-  const sweep: SeedRuns[] = profiles.map((p) => ({ profile: p.name, runs: [] }))
+async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
+  const { profiles, trace } = p
+  const specs = a.seeds!.flatMap((seed) => profiles.map((_, i) => ({ profile: i, seed })))
+  const runs = await runAll(a, p, specs, false, {
+    bars: false,
+    done: (spec, run) => {
+      if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profile]!.name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
+    },
+  })
+  const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
   let broken: string | null = null
-  for (const seed of a.seeds!) {
-    profiles.forEach((profile, i) => {
-      const run = runScenario({ trace, traceFile: a.trace, traceSha256, topology, profile, cc: ccs[i]!, seed, limits, check: a.check })
-      sweep[i]!.runs.push(seedRun(run.report))
-      if (run.violation !== null && broken === null) broken = `${profile.name}, seed ${seed}: ${run.violation.invariant}: ${run.violation.element}: ${run.violation.detail}`
-      if (!a.quiet) process.stderr.write(`aifab: ${profile.name}, seed ${seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
-    })
-  }
+  runs.forEach((run, k) => {
+    const { profile: i, seed } = specs[k]!
+    sweep[i]!.runs.push(seedRun(run.report))
+    if (run.violation !== null && broken === null) broken = `${profiles[i]!.name}, seed ${seed}: ${run.violation.invariant}: ${run.violation.element}: ${run.violation.detail}`
+  })
   const md = renderSeedsSummary(trace.name, sweep)
   const doc = seedsDocument(trace.name, sweep)
   process.stdout.write(a.json ? toJson(doc) : md)

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { InputError } from '@aifab/core'
 import { topologyShape } from '@aifab/topology'
@@ -11,7 +9,8 @@ import { EXIT, printInputWarnings } from './run-command.ts'
 import { expandGrid, shardPoints, type GridPoint, type Shard, type SweepGrid } from './sweep-grid.ts'
 import { PointLoader, type PointOutcome, type SweepSetup } from './sweep-point.ts'
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.ts'
-import { runOnWorkers } from './worker-pool.ts'
+import { runOnWorkers, workerEntry } from './worker-pool.ts'
+import type { WorkerJob } from './worker-thread.ts'
 import { readPointRecord, writePointRecord } from './sweep-point-record.ts'
 
 export interface SweepArgs {
@@ -63,11 +62,11 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   say(`sweep ${spec.name}: ${mine.length} of ${grid.points.length} points${a.shard ? ` (shard ${a.shard.index}/${a.shard.count})` : ''} on ${workers} worker thread${workers === 1 ? '' : 's'}${reused}`)
 
   const t0 = performance.now()
-  await runOnWorkers<GridPoint, PointOutcome>(
-    toRun,
+  await runOnWorkers<WorkerJob & { kind: 'point' }, PointOutcome>(
+    toRun.map((point) => ({ kind: 'point', point })),
     workers,
     () => new Worker(workerUrl, { workerData: setup }),
-    (p, o) => {
+    ({ point: p }, o) => {
       const figures = 'result' in o ? o.result.figures : failedFigures(o.error)
       const point = { index: p.index, id: p.id, label: p.label, at: p.at, ...figures }
       results.push(point)
@@ -165,15 +164,4 @@ function inSweepTerms(e: InputError, p: GridPoint, spec: SweepSpec, grid: SweepG
   }
   if (e.source.startsWith('gen ') && spec.gen !== null) return new InputError(spec.file, 'gen', `${e.expected} (${p.trace.file})`)
   return e
-}
-
-/**
- * The worker's entry: dist/sweep-worker.mjs beside the bundle, or from the
- * sources a bootstrap that registers tsx in the worker first.
- */
-function workerEntry(): URL {
-  const fromSources = import.meta.url.endsWith('.ts')
-  const url = new URL(fromSources ? './sweep-worker-tsx.mjs' : './sweep-worker.mjs', import.meta.url)
-  if (!existsSync(fileURLToPath(url))) throw new Error(`the sweep worker ${fileURLToPath(url)} is missing; run npm run build`)
-  return url
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Worker } from 'node:worker_threads'
 
 /** What a worker says: that it is ready for jobs, or the result of the job it was given. */
@@ -62,4 +64,15 @@ export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: (
     for (let i = 0; i < Math.min(workers, jobs.length); i++) start()
     settle()
   })
+}
+
+/**
+ * The worker thread's entry: dist/worker-thread.mjs beside the bundle, or from
+ * the sources a bootstrap that registers tsx in the worker first.
+ */
+export function workerEntry(): URL {
+  const fromSources = import.meta.url.endsWith('.ts')
+  const url = new URL(fromSources ? './worker-thread-tsx.mjs' : './worker-thread.mjs', import.meta.url)
+  if (!existsSync(fileURLToPath(url))) throw new Error(`the worker thread ${fileURLToPath(url)} is missing; run npm run build`)
+  return url
 }

@@ -1,0 +1,28 @@
+// The CLI's worker thread: runs the jobs it is sent, one at a time, and says
+// how each went (see worker-pool.ts for the protocol): a sweep's points
+// (workerData: the sweep's setup) or the runs of compare and --seeds
+// (workerData: null). Built into dist/worker-thread.mjs beside the CLI bundle;
+// from the sources it starts through worker-thread-tsx.mjs.
+import { parentPort, workerData } from 'node:worker_threads'
+import type { GridPoint } from './sweep-grid.ts'
+import { PointLoader, runPoint, type SweepSetup } from './sweep-point.ts'
+import { runJob, type RunJob } from './run-job.ts'
+import type { WorkerMessage } from './worker-pool.ts'
+
+/** What a worker is sent. */
+export type WorkerJob = { kind: 'point'; point: GridPoint } | { kind: 'run'; job: RunJob }
+
+const port = parentPort!
+const setup = workerData as SweepSetup | null
+const loader = setup === null ? null : new PointLoader(setup)
+const reply = (m: WorkerMessage<unknown>) => port.postMessage(m)
+
+port.on('message', (m: WorkerJob) => {
+  const work: Promise<unknown> = m.kind === 'point' ? runPoint(m.point, loader!) : runJob(m.job)
+  work.then(
+    (result) => reply({ result }),
+    // One line: the job is recorded as failed, the worker goes on with the next.
+    (e: unknown) => reply({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0]! }),
+  )
+})
+reply({ ready: true })
