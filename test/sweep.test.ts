@@ -129,17 +129,25 @@ describe('aifab sweep', () => {
 
   it('--resume after an interrupted run runs only the points it had not finished, and writes the same bytes', () => {
     // What a job killed at its time limit leaves: no summary, one point never started, one whose
-    // reports were being written, and one from another sweep (its spec hash differs).
+    // reports were being written; and points another sweep (spec hash) or another aifab (code hash)
+    // computed, or whose record does not describe it.
     cpSync(out('w1'), out('resumed'), { recursive: true })
     for (const f of ['sweep.json', 'sweep.csv', 'sweep.md', 'sweep.html']) rmSync(join(out('resumed'), f))
     rmSync(join(out('resumed'), 'points/p0003'), { recursive: true })
     rmSync(join(out('resumed'), 'points/p0006/summary.md'))
-    const record = join(out('resumed'), 'points/p0005/point.json')
-    writeFileSync(record, readFileSync(record, 'utf8').replace(/"specSha256": "[0-9a-f]/, '"specSha256": "x'))
+    const edit = (id: string, from: RegExp, to: string) => {
+      const record = join(out('resumed'), 'points', id, 'point.json')
+      const was = readFileSync(record, 'utf8')
+      expect(was).toMatch(from)
+      writeFileSync(record, was.replace(from, to))
+    }
+    edit('p0005', /"specSha256": "[0-9a-f]/, '"specSha256": "x')
+    edit('p0001', /"codeSha256": "[0-9a-f]/, '"codeSha256": "x')
+    edit('p0007', /"label": "bytes=1MiB ai-ethernet seed=2"/, '"label": "bytes=1MiB ai-ethernet seed=3"')
     const r = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toMatch(/^aifab: sweep tiny: 8 of 8 points on 1 worker thread; 5 finished by an earlier run, 3 to run\n/)
-    expect(r.stderr.split('\n').filter((l) => /^aifab: \[\d\/8\]/.test(l)).map((l) => l.split(' ')[2])).toEqual(['p0003', 'p0005', 'p0006'])
+    expect(r.stderr).toMatch(/^aifab: sweep tiny: 8 of 8 points on 1 worker thread; 3 finished by an earlier run, 5 to run\n/)
+    expect(r.stderr.split('\n').filter((l) => /^aifab: \[\d\/8\]/.test(l)).map((l) => l.split(' ')[2])).toEqual(['p0001', 'p0003', 'p0005', 'p0006', 'p0007'])
     expectSameTree(out('w1'), out('resumed'))
     // Another --format is another sweep's output: nothing is reused.
     const other = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume', '--format', 'json', '--quiet'])

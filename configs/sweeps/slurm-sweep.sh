@@ -9,9 +9,10 @@
 #   SWEEP=configs/sweeps/small.json OUT=out/small bash configs/sweeps/slurm-sweep.sh
 #
 # A task cut short (time limit, preemption, node failure) can be run again as
-# it is: --resume skips the points it had finished (their point.json). Say how
-# many shards there are, since a one-task array counts one:
-#   SHARDS=4 sbatch --array=3 configs/sweeps/slurm-sweep.sh   # then the merge by hand
+# it is: --resume skips the points it had finished (their point.json). Give
+# the same SWEEP and OUT as the first submission, and say how many shards there
+# are, since a one-task array counts one:
+#   SHARDS=4 SWEEP=... OUT=... sbatch --array=3 configs/sweeps/slurm-sweep.sh   # then the merge by hand
 #
 # Every task runs in the directory the array was submitted from (Slurm's
 # default): `aifab merge` refuses shards whose spec or input files differ,

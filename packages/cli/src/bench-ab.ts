@@ -5,7 +5,7 @@
 // their ratio holds better. Measured, the same build against itself: 0.97-1.03
 // on the 128-host cases, 0.94-1.64 on the 1024-host one (its cache misses make
 // it the noisiest). So the verdict is a sign test over the pairs, not one ratio.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +31,7 @@ export interface AbSummary {
   medianRatio: number
   /** Two-sided sign test of the pairs against "no change": the chance of so one-sided a split if the two were the same. */
   signTestP: number
-  /** Faster or slower when the sign test gives p < 0.05 (six pairs or more, all one way); otherwise within the noise. */
+  /** Faster or slower when the sign test gives p < 0.05 (at least six pairs: six of six one way, eight of nine, ...); otherwise within the noise. */
   verdict: 'faster' | 'slower' | 'within noise'
   /** Same events and packet-hops in every pair: the change did not alter what was simulated. */
   sameWork: boolean
@@ -99,18 +99,30 @@ async function bundleBench(root: string, nodeModules: string, outfile: string): 
   })
 }
 
-/** One scenario run of a bundle, in `cwd` (where that revision's configs are). */
-function runOnce(bundle: string, cwd: string, index: number): Promise<AbRow> {
+/** Children running now: killed if the user interrupts the comparison. */
+const running = new Set<ChildProcess>()
+
+/** One scenario run of a bundle, in `cwd` (where that revision's configs are); `who` names the side in errors, `base` says it is the other revision's. */
+function runOnce(bundle: string, cwd: string, index: number, who: string, base: boolean): Promise<AbRow> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundle, '--one', String(index)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (err += d))
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bench --one ${index} in ${cwd} exited ${code}: ${err.trim().split('\n').pop()}`))
-      const r = JSON.parse(out) as { scenario: string; coldWallSeconds: number; warmWallSeconds: number | null; events: number; packetHops: number }
-      resolve({ scenario: r.scenario, wallSeconds: r.warmWallSeconds ?? r.coldWallSeconds, events: r.events, packetHops: r.packetHops })
+      running.delete(child)
+      const last = err.trim().split('\n').pop()
+      try {
+        if (code !== 0) throw new Error(`exited ${code}${last ? `: ${last}` : ''}`)
+        const r = JSON.parse(out) as { scenario: string; coldWallSeconds: number; warmWallSeconds: number | null; events: number; packetHops: number }
+        resolve({ scenario: r.scenario, wallSeconds: r.warmWallSeconds ?? r.coldWallSeconds, events: r.events, packetHops: r.packetHops })
+      } catch (e) {
+        const why = (e as Error).message.split('\n')[0]
+        // An older bench may lack the scenario, or `--one`: said as what it is, not as a stack trace.
+        reject(base ? new AbInputError(`--ab: the bench of ${who} could not run scenario ${index} (${why}); compare with a revision whose bench has the same scenarios`) : new Error(`bench: scenario ${index} failed in this tree: ${why}`))
+      }
     })
   })
 }
@@ -126,12 +138,21 @@ export async function runAb(repoRoot: string, rev: string, indices: readonly num
   const commit = verify.stdout.trim()
   const dir = mkdtempSync(join(tmpdir(), 'aifab-ab-'))
   const tree = join(dir, 'tree')
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.trim()}`)
+  const cleanUp = () => {
+    for (const c of running) c.kill('SIGKILL')
+    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: repoRoot })
+    rmSync(dir, { recursive: true, force: true })
   }
-  git('worktree', 'add', '--detach', '--quiet', tree, commit)
+  // Interrupted (Ctrl-C, a job's time limit): no worktree left registered behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   try {
+    const r = spawnSync('git', ['worktree', 'add', '--detach', '--quiet', tree, commit], { cwd: repoRoot, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`git worktree add ${tree} ${commit}: ${r.stderr.trim()}`)
     const nodeModules = join(repoRoot, 'node_modules')
     const base = join(dir, 'base.mjs')
     const work = join(dir, 'work.mjs')
@@ -141,7 +162,7 @@ export async function runAb(repoRoot: string, rev: string, indices: readonly num
     for (const i of indices) {
       const pairs: AbPair[] = []
       for (let k = 0; k < repeat; k++) {
-        const [b, w] = await Promise.all([runOnce(base, tree, i), runOnce(work, repoRoot, i)])
+        const [b, w] = await Promise.all([runOnce(base, tree, i, rev, true), runOnce(work, repoRoot, i, 'this tree', false)])
         if (b.scenario !== names[i]) throw new AbInputError(`--ab: scenario ${i} is "${b.scenario}" at ${rev} but "${names[i]}" here; compare with a revision whose bench has the same scenarios`)
         pairs.push({ base: b, work: w })
       }
@@ -151,7 +172,8 @@ export async function runAb(repoRoot: string, rev: string, indices: readonly num
     }
     return out
   } finally {
-    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: repoRoot })
-    rmSync(dir, { recursive: true, force: true })
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    cleanUp()
   }
 }

@@ -122,7 +122,8 @@ if (one >= 0) {
     process.stderr.write('bench: --ab: expected a revision to compare with, such as HEAD or main~3\n')
     process.exit(2)
   }
-  const filter = args.find((a, k) => !a.startsWith('--') && k !== repeatAt + 1 && k !== abAt + 1)
+  // The values of --repeat and --ab are not the filter (an absent flag's index is -1: no value to skip).
+  const filter = args.find((a, k) => !a.startsWith('--') && (repeatAt < 0 || k !== repeatAt + 1) && (abAt < 0 || k !== abAt + 1))
   if (ab !== undefined) {
     const indices = cases.flatMap((c, i) => ((c.large && !large) || (filter !== undefined && !c.name.includes(filter)) ? [] : [i]))
     const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()
@@ -140,7 +141,8 @@ if (one >= 0) {
     if (json) {
       process.stdout.write(JSON.stringify(summaries, null, 2) + '\n')
     } else {
-      console.log(`this tree against ${ab}, ${repeat} pairs per scenario, each pair side by side; ratio = this tree's wall / ${ab}'s (below 1: faster)`)
+      const few = repeat < 6 ? ' (fewer than 6: too few for the sign test to call anything faster or slower)' : ''
+      console.log(`this tree against ${ab}, ${repeat} pair${repeat === 1 ? '' : 's'} per scenario${few}, each pair side by side; ratio = this tree's wall / ${ab}'s (below 1: faster)`)
       const head = ['scenario', `${ab} fastest s`, 'this tree fastest s', 'ratio, median', 'ratios, min-max', 'sign test p', 'verdict', 'same events and hops']
       const body = summaries.map((s) => [s.scenario, s.baseFastest.toFixed(3), s.workFastest.toFixed(3), s.medianRatio.toFixed(3), `${s.ratios[0]!.toFixed(3)}-${s.ratios[s.ratios.length - 1]!.toFixed(3)}`, s.signTestP.toFixed(3), s.verdict, s.sameWork ? 'yes' : 'NO'])
       console.log(markdownTable(head, body).join('\n'))

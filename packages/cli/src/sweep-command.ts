@@ -11,7 +11,8 @@ import { PointLoader, type PointOutcome, type SweepSetup } from './sweep-point.t
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.ts'
 import { runOnWorkers, workerEntry } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
-import { readPointRecord, writePointRecord } from './sweep-point-record.ts'
+import { forgetPoint, readPointRecord, writePointRecord, type RunIdentity } from './sweep-point-record.ts'
+import { codeSha256 } from './code-identity.ts'
 
 export interface SweepArgs {
   file: string
@@ -49,10 +50,15 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const mine = shardPoints(grid.points, a.shard)
   const results: SweepPoint[] = []
   const toRun: GridPoint[] = []
+  const identity: RunIdentity = { specSha256, codeSha256: codeSha256(), formats: a.formats }
   for (const p of mine) {
-    const earlier = a.resume ? readPointRecord(a.out, specSha256, a.formats, p) : null
-    if (earlier === null) toRun.push(p)
-    else results.push(earlier)
+    const earlier = a.resume ? readPointRecord(a.out, identity, p) : null
+    if (earlier !== null) {
+      results.push(earlier)
+    } else {
+      forgetPoint(a.out, p)
+      toRun.push(p)
+    }
   }
   const cores = availableParallelism()
   if (a.workers > cores) process.stderr.write(`aifab: warning: --workers ${a.workers} is more than the ${cores} cores here; the workers will share them\n`)
@@ -71,7 +77,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       const point = { index: p.index, id: p.id, label: p.label, at: p.at, ...figures }
       results.push(point)
       // Only a point that ran to a report is recorded: one whose worker failed runs again on --resume.
-      if ('result' in o) writePointRecord(a.out, specSha256, a.formats, o.result.files, point)
+      if ('result' in o) writePointRecord(a.out, identity, o.result.files, point)
       say(`[${results.length}/${mine.length}] ${p.id} ${p.label}: ${statusOf(figures)}`)
     },
   )

@@ -283,8 +283,7 @@ export class EgressPort implements PacketSink, EventTarget {
         this.paused = true
         this.pausedSincePs = this.sched.nowPs
       }
-    } else if (this.paused) {
-      // RESUME
+    } else if (kind === PortEvent.RESUME && this.paused) {
       this.paused = false
       this.pausedPs += this.sched.nowPs - this.pausedSincePs
       if (!this.busy) this.startNext()
