@@ -189,11 +189,22 @@ describe('aifab CLI', () => {
       expect(readFileSync(join(dir, 'w2', f), 'utf8') === readFileSync(join(dir, 'w1', f), 'utf8'), f).toBe(true)
     }
     expect(JSON.parse(readFileSync(join(dir, 'w2', 'candidate.report.json'), 'utf8')).cc.name).toBe('quarter')
-    const seeds = (w: string) => aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--seeds', '1..3', '--json', '--quiet', '--workers', w)
-    const s1 = seeds('1')
-    expect(s1.code).toBe(0)
-    expect(seeds('2').stdout).toBe(s1.stdout)
-    for (const bad of ['0', '1.5']) {
+    // Controllers whose module keeps state (CommonJS, and an ES module that throws on its 100th ACK):
+    // every run loads its module afresh, so one worker or two, and whichever runs first, give the same.
+    const seeds = (w: string, cc: string) => aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--cc', cc, '--seeds', '1..3', '--json', '--quiet', '--workers', w)
+    const s1 = seeds('1', 'test/fixtures/cc/counting.cjs')
+    expect(s1.code, s1.stderr).toBe(0)
+    expect(seeds('2', 'test/fixtures/cc/counting.cjs').stdout).toBe(s1.stdout)
+    // The last of the six runs, alone in a process of its own, gives what it gave after five others.
+    const alone = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/counting.cjs', '--seed', '3', '--json', '--quiet')
+    expect(alone.code, alone.stderr).toBe(0)
+    expect(JSON.parse(s1.stdout).profiles[1].runs[2].completionTimePs).toBe(JSON.parse(alone.stdout).summary.completionTimePs)
+    const t1 = seeds('1', 'test/fixtures/cc/throws.mjs')
+    const t2 = seeds('2', 'test/fixtures/cc/throws.mjs')
+    expect(t1.code).toBe(1)
+    expect(t2.stdout).toBe(t1.stdout)
+    expect(JSON.parse(t1.stdout).profiles.every((p: { runs: { outcome: string }[] }) => p.runs.every((r) => r.outcome === 'cc-error'))).toBe(true)
+    for (const bad of ['0', '1.5', 'abc']) {
       const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--workers', bad)
       expect(r.code).toBe(2)
       expect(r.stderr).toBe(`aifab: --workers: expected an integer >= 1, got ${bad}\n`)

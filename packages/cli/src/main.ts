@@ -29,7 +29,7 @@ const RUN_OPTIONS = {
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
-  workers: { type: 'number', describe: 'worker threads for the runs (compare\'s profiles, the runs of --seeds), each a fabric of its own; default: one per core, at most one per run. The outputs are the same bytes whatever it is' },
+  workers: { type: 'string', describe: 'worker threads for the runs (compare\'s profiles, the runs of --seeds), each with its own fabric and controller module instance; default: one per core, at most one per run. The outputs are the same bytes whatever it is' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'log lines on stderr (readable in a terminal, JSON otherwise) or in --log-file' },
   'log-file': { type: 'string', describe: 'write the log (JSON lines) to this file instead of stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
@@ -126,11 +126,12 @@ function runArgs(argv: Argv, profiles: string[]): RunArgs {
 /** What --from-report may be given with: how to output (and on how many threads), not what to run. */
 const FROM_REPORT_FLAGS = new Set(['from-report', 'out', 'format', 'json', 'quiet', 'check', 'workers', 'log-level', 'log-file'])
 
-/** `--workers N`: an integer >= 1, or undefined when not given. */
+/** `--workers N`: an integer >= 1, or undefined when not given. Read as a string, so that `abc` is named as given, not as NaN. */
 function parseWorkers(v: unknown): number | undefined {
   if (v === undefined) return undefined
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${String(v)}`)
-  return v
+  const n = Number(v)
+  if (String(v).trim() === '' || !Number.isInteger(n) || n < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${String(v) === '' ? 'no value' : String(v)}`)
+  return n
 }
 
 /** `--format a,b`: the output formats, each known. */
@@ -288,7 +289,7 @@ export async function main(args: string[]): Promise<number> {
         (y) =>
           y
             .positional('file', { type: 'string', describe: 'a sweep file ("format": "aifab.sweep"; see configs/sweeps/); paths in it are relative to it' })
-            .option('workers', { type: 'number', default: 1, describe: 'worker threads, each running one point at a time' })
+            .option('workers', { type: 'string', default: '1', describe: 'worker threads, each running one point at a time' })
             .option('shard', { type: 'string', describe: 'run only slice i of N (1-based): the points whose index % N == i - 1; join the slices with aifab merge' })
             .option('out', { type: 'string', demandOption: true, describe: 'directory to write into: points/<id>/ per point, sweep.json, sweep.csv, sweep.md, sweep.html' })
             .option('format', { ...RUN_OPTIONS.format, describe: 'what each point\'s directory gets, as replay --format' })

@@ -9,11 +9,12 @@ import { sha256OfFile } from './sha256-of-file.ts'
 import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
-import { runScenario } from './run-scenario.ts'
-import type { RunOutcome } from './run-job.ts'
-import { runOnWorkers, workerEntry } from './worker-pool.ts'
+import { runScenario, type ScenarioRun } from './run-scenario.ts'
+import { jobCc, scenarioOf, type RunJob } from './run-job.ts'
+import { runOnWorkers, warnIfMoreThanCores, workerEntry, type InputErrorParts } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
 import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { ProgressBar } from './progress-bar.ts'
 import { readReports } from './report-command.ts'
@@ -128,7 +129,8 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
   for (const [i, r] of reports.entries()) {
     const m = r.inputs!.ccModule
     if (m !== null) changed('inputs.ccModule.sha256', m.file, m.sha256)
-    ccs.push(m === null ? builtinCc(r.cc.name, file, 'cc.name') : await loadCc(m.file, process.cwd(), file))
+    // The recorded path is relative to the working directory: resolved, a file named like a built-in is still the file.
+    ccs.push(m === null ? builtinCc(r.cc.name, file, 'cc.name') : await loadCc(resolve(m.file), process.cwd(), file))
     checkCcFitsProfile(ccs[i]!, profiles[i]!, file)
   }
   return execute({ ...a, trace: traceFile }, log, {
@@ -144,17 +146,16 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
   })
 }
 
-/** Runs each prepared profile, prints, writes the reports; returns the exit code. */
 type ExecuteArgs = Pick<RunArgs, 'seeds' | 'out' | 'json' | 'quiet' | 'check' | 'formats' | 'trace' | 'workers'>
 
-/** One run of a command: profile `profile` (an index into Prepared's lists) with `seed`. */
+/** One run of a command: profile number `profileIndex` (into Prepared's lists) with `seed`. */
 interface RunSpec {
-  profile: number
+  profileIndex: number
   seed: number
 }
 
 /** How a run went, on stderr: simulated time, wall time, packet-hops per second. */
-function runLine(run: RunOutcome): string {
+function runLine(run: ScenarioRun): string {
   const s = run.report.summary
   return (
     `${s.completionTimePs === null ? `stopped (${run.report.outcome})` : fmtTime(s.completionTimePs)} simulated in ${run.wallSeconds.toFixed(2)} s wall ` +
@@ -162,94 +163,96 @@ function runLine(run: RunOutcome): string {
   )
 }
 
-/** What runAll tells its caller: as a run starts (in this thread only) and as each ends. */
-interface RunEvents {
-  started?: (spec: RunSpec) => void
-  done: (spec: RunSpec, run: RunOutcome) => void
-  /** A progress bar per run (replay, compare) when stderr is a terminal and the runs are in this thread. */
-  bars: boolean
-}
-
-/**
- * Runs `specs`: one after another in this thread (with a progress bar), or,
- * with more than one worker and more than one run, on worker threads, each
- * taking the next run (the reports are the same bytes either way; each run is
- * a fabric of its own). `done` hears of each run as it ends; the outcomes come
- * back in the order of `specs`.
- */
-async function runAll(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents): Promise<RunOutcome[]> {
-  const workers = workersFor(a, specs.length)
-  const outcomes: RunOutcome[] = []
-  if (workers <= 1) {
-    for (const spec of specs) {
-      on.started?.(spec)
-      const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
-      const run = runScenario({
-        trace: p.trace,
-        traceFile: p.traceFile,
-        traceSha256: p.traceSha256,
-        ...(withInputs ? { inputs: p.inputs[spec.profile]! } : {}),
-        topology: p.topology,
-        profile: p.profiles[spec.profile]!,
-        cc: p.ccs[spec.profile]!,
-        seed: spec.seed,
-        limits: bar === null ? p.limits : { ...p.limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) },
-        check: a.check,
-      })
-      bar?.stop()
-      outcomes.push(run)
-      on.done(spec, run)
-    }
-    return outcomes
-  }
-  const jobs = specs.map((spec, i): WorkerJob & { kind: 'run'; i: number } => ({
-    kind: 'run',
-    i,
-    job: {
-      traceFile: p.traceFile,
-      traceSha256: p.traceSha256,
-      topology: p.topology,
-      profile: p.profiles[spec.profile]!,
-      cc: p.inputs[spec.profile]?.ccModule?.file ?? p.ccs[spec.profile]!.name,
-      seed: spec.seed,
-      limits: p.limits,
-      ...(withInputs ? { inputs: p.inputs[spec.profile]! } : {}),
-      check: a.check,
-    },
-  }))
-  const url = workerEntry()
-  let failed: string | null = null
-  await runOnWorkers<(typeof jobs)[number], RunOutcome>(jobs, workers, () => new Worker(url, { workerData: null }), (job, o) => {
-    if ('error' in o) {
-      failed ??= `${p.profiles[specs[job.i]!.profile]!.name}, seed ${specs[job.i]!.seed}: ${o.error}`
-      return
-    }
-    outcomes[job.i] = o.result
-    on.done(specs[job.i]!, o.result)
-  })
-  if (failed !== null) throw new Error(`a run failed in its worker thread: ${failed}`)
-  return outcomes
-}
-
 /** Worker threads for `runs` runs: --workers, else one per core; never more than the runs. */
 function workersFor(a: ExecuteArgs, runs: number): number {
   return Math.min(a.workers ?? availableParallelism(), runs)
 }
 
+/** What runAll tells its caller, and what it keeps of each run. */
+interface RunEvents<T> {
+  /** As a run starts, when the runs are in this thread. */
+  started?: (spec: RunSpec) => void
+  /** As each run ends: what to keep of it (the rest of the run is dropped). */
+  done: (spec: RunSpec, run: ScenarioRun) => T
+  /** A progress bar per run (replay, compare) when stderr is a terminal and the runs are in this thread. */
+  bars: boolean
+}
+
+/**
+ * Runs `specs`: one after another in this thread, or, with more than one
+ * worker and more than one run, on worker threads, each taking the next run.
+ * Every run loads a module controller afresh (see loadCc) and builds its own
+ * fabric, so the outputs are the same bytes either way. Returns what `done`
+ * kept of each run, in the order of `specs`. A run that fails in a worker
+ * (not a run whose controller throws: that is its report's outcome) stops the
+ * dispatch of the rest and is thrown once the runs under way are done.
+ */
+async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents<T>): Promise<T[]> {
+  const jobs = specs.map((spec, k): RunJob => {
+    const module = p.inputs[spec.profileIndex]!.ccModule
+    return {
+      traceFile: p.traceFile,
+      traceSha256: p.traceSha256,
+      topology: p.topology,
+      profile: p.profiles[spec.profileIndex]!,
+      cc: module === null ? p.ccs[spec.profileIndex]!.name : resolve(module.file),
+      ccInstance: k + 1,
+      seed: spec.seed,
+      limits: p.limits,
+      ...(withInputs ? { inputs: p.inputs[spec.profileIndex]! } : {}),
+      check: a.check,
+    }
+  })
+  const kept: T[] = []
+  const workers = workersFor(a, specs.length)
+  if (workers <= 1) {
+    for (const [k, job] of jobs.entries()) {
+      on.started?.(specs[k]!)
+      const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
+      const scenario = scenarioOf(job, p.trace, await jobCc(job))
+      const run = runScenario(bar === null ? scenario : { ...scenario, limits: { ...scenario.limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) } })
+      bar?.stop()
+      kept.push(on.done(specs[k]!, run))
+    }
+    return kept
+  }
+  const url = workerEntry()
+  let failed: { k: number; error: string; input?: InputErrorParts } | null = null
+  const messages = jobs.map((job, k): WorkerJob & { kind: 'run'; k: number } => ({ kind: 'run', k, job }))
+  await runOnWorkers<(typeof messages)[number], ScenarioRun>(messages, workers, () => new Worker(url, { workerData: null }), ({ k }, o) => {
+    if ('error' in o) {
+      failed ??= { k, error: o.error, ...(o.input !== undefined ? { input: o.input } : {}) }
+      return false
+    }
+    kept[k] = on.done(specs[k]!, o.result)
+    return true
+  })
+  if (failed !== null) {
+    const f: { k: number; error: string; input?: InputErrorParts } = failed
+    if (f.input !== undefined) throw new InputError(f.input.source, f.input.path, f.input.expected)
+    const spec = specs[f.k]!
+    throw new Error(`the run of ${p.profiles[spec.profileIndex]!.name}${a.seeds !== undefined ? `, seed ${spec.seed},` : ''} failed in its worker thread: ${f.error}`)
+  }
+  return kept
+}
+
+/** Runs each prepared profile, prints, writes the reports; returns the exit code. */
 async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number> {
   const { profiles, trace } = p
   if (a.seeds !== undefined) return seedSweep(a, p)
-  const specs = profiles.map((_, i) => ({ profile: i, seed: p.seed }))
+  const specs = profiles.map((_, i) => ({ profileIndex: i, seed: p.seed }))
   const workers = workersFor(a, specs.length)
+  warnIfMoreThanCores(workers)
   if (!a.quiet && workers > 1) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker threads\n`)
   const runs = await runAll(a, p, specs, true, {
     bars: true,
-    started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profile]!.name} on ${trace.name} ... `),
+    started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profileIndex]!.name} on ${trace.name} ... `),
     done: (spec, run) => {
-      const name = profiles[spec.profile]!.name
+      const name = profiles[spec.profileIndex]!.name
       if (!a.quiet) process.stderr.write(workers > 1 ? `aifab: ${name}: ${runLine(run)}\n` : `${runLine(run)}\n`)
       const s = run.report.summary
       log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
+      return run
     },
   })
   const reports: Report[] = runs.map((r) => r.report)
@@ -291,20 +294,25 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
  */
 async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
   const { profiles, trace } = p
-  const specs = a.seeds!.flatMap((seed) => profiles.map((_, i) => ({ profile: i, seed })))
+  const specs = a.seeds!.flatMap((seed) => profiles.map((_, i) => ({ profileIndex: i, seed })))
+  const workers = workersFor(a, specs.length)
+  warnIfMoreThanCores(workers)
+  if (!a.quiet && workers > 1) process.stderr.write(`aifab: ${specs.length} runs (${profiles.length} profile${profiles.length === 1 ? '' : 's'} x ${a.seeds!.length} seeds) on ${workers} worker threads\n`)
+  // Each run's seed record and any trouble, not its whole report: a long --seeds run holds no more than that.
   const runs = await runAll(a, p, specs, false, {
     bars: false,
     done: (spec, run) => {
-      if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profile]!.name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
+      const name = profiles[spec.profileIndex]!.name
+      if (!a.quiet) process.stderr.write(`aifab: ${name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
+      const v = run.violation
+      const trouble =
+        run.report.outcome === 'cc-error' ? `${name}, seed ${spec.seed}: run stopped: ${run.report.error}` : v !== null ? `invariant violated (${name}, seed ${spec.seed}: ${v.invariant}: ${v.element}: ${v.detail})` : null
+      return { seedRun: seedRun(run.report), trouble }
     },
   })
   const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
-  let broken: string | null = null
-  runs.forEach((run, k) => {
-    const { profile: i, seed } = specs[k]!
-    sweep[i]!.runs.push(seedRun(run.report))
-    if (run.violation !== null && broken === null) broken = `${profiles[i]!.name}, seed ${seed}: ${run.violation.invariant}: ${run.violation.element}: ${run.violation.detail}`
-  })
+  runs.forEach((run, k) => sweep[specs[k]!.profileIndex]!.runs.push(run.seedRun))
+  const broken = runs.find((r) => r.trouble !== null)?.trouble ?? null
   const md = renderSeedsSummary(trace.name, sweep)
   const doc = seedsDocument(trace.name, sweep)
   process.stdout.write(a.json ? toJson(doc) : md)
@@ -313,7 +321,7 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
     if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
   }
   if (broken !== null) {
-    process.stderr.write(`aifab: invariant violated (${broken})\n`)
+    process.stderr.write(`aifab: ${broken}\n`)
     return EXIT.internal
   }
   return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete

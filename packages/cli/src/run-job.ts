@@ -1,21 +1,26 @@
-import type { Report, RunInputs, Violation } from '@aifab/report'
+import { InputError } from '@aifab/core'
+import type { CcDefinition } from '@aifab/nic'
+import type { RunInputs } from '@aifab/report'
 import type { FabricProfile, TopologyConfig } from '@aifab/topology'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
 import { loadCc } from './load-cc.ts'
-import { runScenario } from './run-scenario.ts'
+import { runScenario, type Scenario, type ScenarioRun } from './run-scenario.ts'
+import { sha256OfFile } from './sha256-of-file.ts'
 
 /**
  * One run of `replay`/`compare` (a profile) or of `--seeds` (a profile and a
- * seed), as plain data a worker thread can be sent: the congestion controller
- * by name or module file (functions do not cross threads), the trace by file.
+ * seed), as plain data a worker thread can be sent: the trace by file and the
+ * congestion controller by name or module path (functions do not cross threads).
  */
 export interface RunJob {
   traceFile: string
   traceSha256: string
   topology: TopologyConfig
   profile: FabricProfile
-  /** A built-in's name or the module's path (relative to the working directory), as loadCc takes it. */
+  /** A built-in's name, or the absolute path of the controller's module. */
   cc: string
+  /** The module instance this run gets (see loadCc): its number among the command's runs, from 1. */
+  ccInstance: number
   seed: number
   limits: ReplayLimits
   /** The files read and the limits, for the report (a CLI run records them; --seeds runs do not). */
@@ -23,21 +28,10 @@ export interface RunJob {
   check: boolean
 }
 
-export interface RunOutcome {
-  report: Report
-  violation: Violation | null
-  wallSeconds: number
-}
-
-/** The last trace a worker read: the jobs of one command share it. */
-let cached: { file: string; trace: Trace } | null = null
-
-/** Runs the job in this thread (a worker's): reads the trace and the controller, as the command that sent it had. */
-export async function runJob(j: RunJob): Promise<RunOutcome> {
-  if (cached?.file !== j.traceFile) cached = { file: j.traceFile, trace: loadTrace(j.traceFile) }
-  const cc = await loadCc(j.cc, process.cwd(), j.traceFile)
-  const run = runScenario({
-    trace: cached.trace,
+/** The scenario a job runs, given its trace and controller. */
+export function scenarioOf(j: RunJob, trace: Trace, cc: CcDefinition): Scenario {
+  return {
+    trace,
     traceFile: j.traceFile,
     traceSha256: j.traceSha256,
     ...(j.inputs !== undefined ? { inputs: j.inputs } : {}),
@@ -47,6 +41,22 @@ export async function runJob(j: RunJob): Promise<RunOutcome> {
     seed: j.seed,
     limits: j.limits,
     check: j.check,
-  })
-  return { report: run.report, violation: run.violation, wallSeconds: run.wallSeconds }
+  }
+}
+
+/** The job's controller: a built-in, or its module loaded afresh as the job's own instance. */
+export function jobCc(j: RunJob): Promise<CcDefinition> {
+  return loadCc(j.cc, '/', '--cc', j.ccInstance)
+}
+
+/** The last trace a worker read: the jobs of one command share it. */
+let cached: { file: string; trace: Trace } | null = null
+
+/** Runs the job in this thread (a worker's): reads the trace (which must hash as the command's did) and the controller. */
+export async function runJob(j: RunJob): Promise<ScenarioRun> {
+  if (cached?.file !== j.traceFile) {
+    if (sha256OfFile(j.traceFile) !== j.traceSha256) throw new InputError(j.traceFile, '', `changed while the runs were starting: expected sha256 ${j.traceSha256}`)
+    cached = { file: j.traceFile, trace: loadTrace(j.traceFile) }
+  }
+  return runScenario(scenarioOf(j, cached.trace, await jobCc(j)))
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { InputError } from '@aifab/core'
 import { topologyShape } from '@aifab/topology'
@@ -9,7 +8,7 @@ import { EXIT, printInputWarnings } from './run-command.ts'
 import { expandGrid, shardPoints, type GridPoint, type Shard, type SweepGrid } from './sweep-grid.ts'
 import { PointLoader, type PointOutcome, type SweepSetup } from './sweep-point.ts'
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.ts'
-import { runOnWorkers, workerEntry } from './worker-pool.ts'
+import { runOnWorkers, warnIfMoreThanCores, workerEntry } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
 import { forgetPoint, readPointRecord, writePointRecord, type RunIdentity } from './sweep-point-record.ts'
 import { codeSha256 } from './code-identity.ts'
@@ -60,8 +59,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       toRun.push(p)
     }
   }
-  const cores = availableParallelism()
-  if (a.workers > cores) process.stderr.write(`aifab: warning: --workers ${a.workers} is more than the ${cores} cores here; the workers will share them\n`)
+  warnIfMoreThanCores(a.workers)
   const workers = Math.min(a.workers, Math.max(1, toRun.length))
   const say = (s: string) => a.quiet || process.stderr.write(`aifab: ${s}\n`)
   const reused = results.length > 0 ? `; ${results.length} finished by an earlier run, ${toRun.length} to run` : ''

@@ -17,7 +17,9 @@ const spawn = () => new Worker(source, { eval: true })
 
 async function run(jobs: number[], workers: number) {
   const seen: [number, unknown][] = []
-  await runOnWorkers<number, { n: number; twice: number; threadId: number }>(jobs, workers, spawn, (job, o) => seen.push([job, 'result' in o ? o.result.twice : o.error]))
+  await runOnWorkers<number, { n: number; twice: number; threadId: number }>(jobs, workers, spawn, (job, o) => {
+    seen.push([job, 'result' in o ? o.result.twice : o.error])
+  })
   return seen
 }
 
@@ -47,9 +49,19 @@ describe('worker pool', () => {
     expect(seen.size).toBe(8)
   })
 
+  it('starts no further job once done says stop; the jobs under way still finish', async () => {
+    const seen: number[] = []
+    await runOnWorkers<number, { twice: number }>([1, 2, 3, 4, 5, 6], 1, spawn, (job) => {
+      seen.push(job)
+      return job < 2
+    })
+    expect(seen).toEqual([1, 2])
+  })
   it('a worker that cannot start fails the jobs one by one instead of respawning forever', async () => {
     const seen: [number, string][] = []
-    await runOnWorkers<number, unknown>([1, 2, 3], 2, () => new Worker('throw new Error("cannot start")', { eval: true }), (job, o) => seen.push([job, 'error' in o ? o.error : 'ran']))
+    await runOnWorkers<number, unknown>([1, 2, 3], 2, () => new Worker('throw new Error("cannot start")', { eval: true }), (job, o) => {
+      seen.push([job, 'error' in o ? o.error : 'ran'])
+    })
     expect(seen.sort()).toEqual([
       [1, 'worker thread died: cannot start'],
       [2, 'worker thread died: cannot start'],

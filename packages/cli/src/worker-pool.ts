@@ -1,24 +1,39 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Worker } from 'node:worker_threads'
 
+/** An InputError's parts, as a worker sends them back: the main thread raises it again (exit 2, not 1). */
+export interface InputErrorParts {
+  source: string
+  path: string
+  expected: string
+}
+
 /** What a worker says: that it is ready for jobs, or the result of the job it was given. */
-export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | { ready?: false; error: string }
+export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | { ready?: false; error: string; input?: InputErrorParts }
 
 /**
  * Runs jobs on a pool of worker threads: each job goes to the next free
  * worker, in the order given. `done` gets every job's result, or an error
  * when the job threw or its worker died (a dead worker is replaced while jobs
- * remain). Resolves when every job is done and every worker has exited.
- * A worker posts `{ ready: true }` once it listens, then one message per job.
+ * remain); when it returns false, no further job is started. Resolves when
+ * every job started is done and every worker has exited. A worker posts
+ * `{ ready: true }` once it listens, then one message per job.
  */
-export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: () => Worker, done: (job: J, outcome: { result: R } | { error: string }) => void): Promise<void> {
+export function runOnWorkers<J, R>(
+  jobs: readonly J[],
+  workers: number,
+  spawn: () => Worker,
+  done: (job: J, outcome: { result: R } | { error: string; input?: InputErrorParts }) => boolean | void,
+): Promise<void> {
   return new Promise((resolve) => {
     let next = 0
     let finished = 0
+    let stopped = false
     let alive = 0
     const settle = () => {
-      if (finished === jobs.length && alive === 0) resolve()
+      if (alive === 0 && (stopped || finished === jobs.length)) resolve()
     }
     const start = () => {
       alive++
@@ -27,7 +42,7 @@ export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: (
       let lastError: string | null = null
       let retiring = false
       const dispatch = () => {
-        if (next >= jobs.length) {
+        if (stopped || next >= jobs.length) {
           retiring = true
           void w.terminate()
           return
@@ -35,15 +50,15 @@ export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: (
         current = jobs[next++]!
         w.postMessage(current)
       }
-      const finish = (outcome: { result: R } | { error: string }) => {
+      const finish = (outcome: { result: R } | { error: string; input?: InputErrorParts }) => {
         const job = current!
         current = null
         finished++
-        done(job, outcome)
+        if (done(job, outcome) === false) stopped = true
       }
       w.on('message', (m: WorkerMessage<R>) => {
         if (m.ready === true) return dispatch()
-        finish('error' in m ? { error: m.error } : { result: m.result })
+        finish('error' in m ? { error: m.error, ...(m.input !== undefined ? { input: m.input } : {}) } : { result: m.result })
         dispatch()
       })
       // An exception the worker did not catch ends it; 'exit' follows.
@@ -54,9 +69,9 @@ export function runOnWorkers<J, R>(jobs: readonly J[], workers: number, spawn: (
         alive--
         if (!retiring) {
           // Died with a job: that job fails. Died before taking one (it could not start): the next job fails, so a worker that can never start cannot loop forever.
-          if (current === null && next < jobs.length) current = jobs[next++]!
+          if (current === null && next < jobs.length && !stopped) current = jobs[next++]!
           if (current !== null) finish({ error: `worker thread died: ${lastError ?? `exit code ${code}`}` })
-          if (next < jobs.length) start()
+          if (next < jobs.length && !stopped) start()
         }
         settle()
       })
@@ -75,4 +90,10 @@ export function workerEntry(): URL {
   const url = new URL(fromSources ? './worker-thread-tsx.mjs' : './worker-thread.mjs', import.meta.url)
   if (!existsSync(fileURLToPath(url))) throw new Error(`the worker thread ${fileURLToPath(url)} is missing; run npm run build`)
   return url
+}
+
+/** A warning line when `workers` threads would share fewer cores (allowed: they take turns). */
+export function warnIfMoreThanCores(workers: number): void {
+  const cores = availableParallelism()
+  if (workers > cores) process.stderr.write(`aifab: warning: --workers ${workers} is more than the ${cores} cores here; the workers will share them\n`)
 }

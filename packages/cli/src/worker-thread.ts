@@ -4,6 +4,7 @@
 // (workerData: null). Built into dist/worker-thread.mjs beside the CLI bundle;
 // from the sources it starts through worker-thread-tsx.mjs.
 import { parentPort, workerData } from 'node:worker_threads'
+import { InputError } from '@aifab/core'
 import type { GridPoint } from './sweep-grid.ts'
 import { PointLoader, runPoint, type SweepSetup } from './sweep-point.ts'
 import { runJob, type RunJob } from './run-job.ts'
@@ -21,8 +22,9 @@ port.on('message', (m: WorkerJob) => {
   const work: Promise<unknown> = m.kind === 'point' ? runPoint(m.point, loader!) : runJob(m.job)
   work.then(
     (result) => reply({ result }),
-    // One line: the job is recorded as failed, the worker goes on with the next.
-    (e: unknown) => reply({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0]! }),
+    // One line: the job is recorded as failed, the worker goes on with the next. Bad input keeps its kind (exit 2).
+    (e: unknown) =>
+      reply({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0]!, ...(e instanceof InputError ? { input: { source: e.source, path: e.path, expected: e.expected } } : {}) }),
   )
 })
 reply({ ready: true })
