@@ -184,7 +184,11 @@ describe('aifab CLI', () => {
     expect(two.code, two.stderr).toBe(0)
     expect(two.stdout).toBe(one.stdout)
     expect(two.stderr).toMatch(/^aifab: running roce, ai-ethernet on .* on 2 worker threads\n/)
-    expect(one.stderr).toMatch(/^aifab: running roce on .* \.\.\. .* simulated in .* s wall/)
+    // Both runs use a module: even one at a time, each gets a fresh worker thread.
+    expect(one.stderr).toMatch(/^aifab: running roce, ai-ethernet on .* on 1 worker thread\naifab: roce: .* simulated in .* s wall/)
+    // Built-ins alone, one at a time: the main thread, as before.
+    const plain = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--workers', '1')
+    expect(plain.stderr).toMatch(/^aifab: running roce on .* \.\.\. .* simulated in .* s wall .*\naifab: running ai-ethernet on /)
     for (const f of ['compare.json', 'baseline.report.json', 'candidate.report.json', 'summary.md', 'summary.csv', 'baseline.flows.csv', 'candidate.links.csv']) {
       expect(readFileSync(join(dir, 'w2', f), 'utf8') === readFileSync(join(dir, 'w1', f), 'utf8'), f).toBe(true)
     }
@@ -207,7 +211,7 @@ describe('aifab CLI', () => {
     for (const bad of ['0', '1.5', 'abc']) {
       const r = aifab('compare', trace, '--topology', topo, '--baseline', roce, '--candidate', aie, '--workers', bad)
       expect(r.code).toBe(2)
-      expect(r.stderr).toBe(`aifab: --workers: expected an integer >= 1, got ${bad}\n`)
+      expect(r.stderr).toBe(`aifab: --workers: expected an integer >= 1, got ${JSON.stringify(bad)}\n`)
     }
   })
 

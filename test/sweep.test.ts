@@ -156,6 +156,15 @@ describe('aifab sweep', () => {
     expect(again.stderr).toMatch(/8 finished by an earlier run, 0 to run\n/)
   })
 
+  it('points with a controller module that keeps state give the same bytes on one worker or two', () => {
+    // Each such point gets a thread that has not loaded the module: which points a worker ran before does not matter.
+    const f = sweepWith({ seeds: '1..3', overrides: { cc: join(root, 'test/fixtures/cc/counting.cjs') } }, 'counting.json')
+    const one = aifab(['sweep', f, '--out', out('counting-1'), '--quiet'])
+    expect(one.code, one.stderr).toBe(0)
+    expect(aifab(['sweep', f, '--workers', '2', '--out', out('counting-2'), '--quiet']).code).toBe(0)
+    expectSameTree(out('counting-1'), out('counting-2'))
+  })
+
   it('merge refuses shards that are incomplete, overlap, or come from another sweep or --format', () => {
     const one = aifab(['merge', out('s1'), '--out', out('m-bad')])
     expect(one.code).toBe(2)
@@ -199,7 +208,7 @@ describe('aifab sweep', () => {
       expect(existsSync(out(`bad${i}`)), r.stderr).toBe(false)
     })
     for (const [args, line] of [
-      [['--workers', '0'], 'aifab: --workers: expected an integer >= 1, got 0\n'],
+      [['--workers', '0'], 'aifab: --workers: expected an integer >= 1, got "0"\n'],
       [['--shard', '3/2'], 'aifab: --shard: expected i/N with 1 <= i <= N (e.g. 2/4: the second of four slices), got "3/2"\n'],
       [['--format', 'pdf'], 'aifab: --format: expected a comma-separated list of json, md, csv, html, hpcc-fct, got "pdf"\n'],
     ] as const) {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { basename, dirname, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { InputError } from '@aifab/core'
@@ -10,13 +9,8 @@ import { BUILTIN_CC, type CcDefinition, type CcParam } from '@aifab/nic'
  * path (relative to `baseDir`). A module's default export is either a factory
  * `(params, ctx) => controller` (with optional named exports `name`,
  * `description`, `params`) or a definition `{ name, params, create }`.
- *
- * `instance` > 0 loads the module afresh, as instance number `instance` (not
- * the modules it imports): each run gets its own, so state a module keeps
- * between its controllers never leaks from one run into the next, and a run's
- * result does not depend on which runs a thread ran before it.
  */
-export async function loadCc(spec: string, baseDir: string, source: string, instance = 0): Promise<CcDefinition> {
+export async function loadCc(spec: string, baseDir: string, source: string): Promise<CcDefinition> {
   const builtin = BUILTIN_CC[spec]
   if (builtin !== undefined) return builtin
   if (!/[./\\]/.test(spec)) {
@@ -27,9 +21,7 @@ export async function loadCc(spec: string, baseDir: string, source: string, inst
   try {
     // The bundled CLI runs without tsx: a TypeScript module needs its hooks, registered on first use.
     if (/\.[mc]?ts$/.test(path)) await registerTsx()
-    // An ES module is keyed by its URL, query included; a CommonJS one (a .cjs, or a .ts compiled as CommonJS) by its file in require's cache.
-    if (instance > 0) delete createRequire(import.meta.url).cache[path]
-    mod = (await import(pathToFileURL(path).href + (instance > 0 ? `?aifab-run=${instance}` : ''))) as Record<string, unknown>
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     // ERR_MODULE_NOT_FOUND is also what a missing import inside the module raises: say "no such file" only for the module itself.

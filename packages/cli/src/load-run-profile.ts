@@ -17,14 +17,14 @@ export interface RunProfile {
  * Loads a profile with flag overrides and its congestion controller (a
  * built-in, or a module: relative to the profile file, or to the working
  * directory when --cc gave it), and checks the pair; errors name the file or
- * the flag at fault. `ccInstance` > 0 loads a module afresh (see loadCc).
+ * the flag at fault.
  */
-export async function loadRunProfile(path: string, overrides: ProfileOverrides, topology: TopologyConfig, ccInstance = 0): Promise<RunProfile> {
+export async function loadRunProfile(path: string, overrides: ProfileOverrides, topology: TopologyConfig): Promise<RunProfile> {
   const profile = loadProfile(path, overrides, topology)
   const spec = profile.nic.congestionControl
   const fromFlag = overrides.cc !== undefined
   const baseDir = ccBaseDir(path, fromFlag)
-  const cc = await loadCc(spec, baseDir, fromFlag ? '--cc' : path, ccInstance)
+  const cc = await loadCc(spec, baseDir, fromFlag ? '--cc' : path)
   checkCcFitsProfile(cc, profile, fromFlag ? '--cc' : path)
   resolveCcParams(cc, profile.nic.ccParams, overrides['cc-param'] ? '--cc-param' : path, 'nic.ccParams')
   const file = ccModuleFile(spec, baseDir)

@@ -129,9 +129,9 @@ const FROM_REPORT_FLAGS = new Set(['from-report', 'out', 'format', 'json', 'quie
 /** `--workers N`: an integer >= 1, or undefined when not given. Read as a string, so that `abc` is named as given, not as NaN. */
 function parseWorkers(v: unknown): number | undefined {
   if (v === undefined) return undefined
-  const n = Number(v)
-  if (String(v).trim() === '' || !Number.isInteger(n) || n < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${String(v) === '' ? 'no value' : String(v)}`)
-  return n
+  const text = String(v)
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new InputError('--workers', '', `expected an integer >= 1, got ${text.trim() === '' ? 'no value' : JSON.stringify(text)}`)
+  return Number(text)
 }
 
 /** `--format a,b`: the output formats, each known. */

@@ -10,7 +10,7 @@ import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, ty
 import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
 import { runScenario, type ScenarioRun } from './run-scenario.ts'
-import { jobCc, scenarioOf, type RunJob } from './run-job.ts'
+import { scenarioOf, usesCcModule, type RunJob } from './run-job.ts'
 import { runOnWorkers, warnIfMoreThanCores, workerEntry, type InputErrorParts } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
 import { availableParallelism } from 'node:os'
@@ -168,6 +168,11 @@ function workersFor(a: ExecuteArgs, runs: number): number {
   return Math.min(a.workers ?? availableParallelism(), runs)
 }
 
+/** Whether runAll runs `specs` in this thread: one worker, and a controller module's only run or built-ins alone. */
+function runsInThread(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[]): boolean {
+  return workersFor(a, specs.length) <= 1 && (specs.length === 1 || specs.every((spec) => p.inputs[spec.profileIndex]!.ccModule === null))
+}
+
 /** What runAll tells its caller, and what it keeps of each run. */
 interface RunEvents<T> {
   /** As a run starts, when the runs are in this thread. */
@@ -179,16 +184,19 @@ interface RunEvents<T> {
 }
 
 /**
- * Runs `specs`: one after another in this thread, or, with more than one
- * worker and more than one run, on worker threads, each taking the next run.
- * Every run loads a module controller afresh (see loadCc) and builds its own
- * fabric, so the outputs are the same bytes either way. Returns what `done`
- * kept of each run, in the order of `specs`. A run that fails in a worker
- * (not a run whose controller throws: that is its report's outcome) stops the
- * dispatch of the rest and is thrown once the runs under way are done.
+ * Runs `specs`: one after another in this thread, or on worker threads, each
+ * taking the next run: with more than one worker and more than one run, and
+ * also with one worker when several runs use a controller module. A run with
+ * a module gets a thread that has not loaded it before (its worker is
+ * replaced after it), so module-level state, the module's or its imports',
+ * lasts one run. With its own fabric as well, each run gives the same bytes
+ * however many threads there are and whatever ran before it. Returns what
+ * `done` kept of each run, in the order of `specs`. A run that fails in a
+ * worker (not one whose controller throws: that is its report's outcome)
+ * stops the dispatch of the rest and is thrown once the runs under way are done.
  */
 async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents<T>): Promise<T[]> {
-  const jobs = specs.map((spec, k): RunJob => {
+  const jobs = specs.map((spec): RunJob => {
     const module = p.inputs[spec.profileIndex]!.ccModule
     return {
       traceFile: p.traceFile,
@@ -196,7 +204,6 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
       topology: p.topology,
       profile: p.profiles[spec.profileIndex]!,
       cc: module === null ? p.ccs[spec.profileIndex]!.name : resolve(module.file),
-      ccInstance: k + 1,
       seed: spec.seed,
       limits: p.limits,
       ...(withInputs ? { inputs: p.inputs[spec.profileIndex]! } : {}),
@@ -205,11 +212,12 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   })
   const kept: T[] = []
   const workers = workersFor(a, specs.length)
-  if (workers <= 1) {
+  if (runsInThread(a, p, specs)) {
+    // In this thread, with the controllers loaded to check the profiles: a module's only run, or built-ins.
     for (const [k, job] of jobs.entries()) {
       on.started?.(specs[k]!)
       const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
-      const scenario = scenarioOf(job, p.trace, await jobCc(job))
+      const scenario = scenarioOf(job, p.trace, p.ccs[specs[k]!.profileIndex]!)
       const run = runScenario(bar === null ? scenario : { ...scenario, limits: { ...scenario.limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) } })
       bar?.stop()
       kept.push(on.done(specs[k]!, run))
@@ -219,14 +227,21 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   const url = workerEntry()
   let failed: { k: number; error: string; input?: InputErrorParts } | null = null
   const messages = jobs.map((job, k): WorkerJob & { kind: 'run'; k: number } => ({ kind: 'run', k, job }))
-  await runOnWorkers<(typeof messages)[number], ScenarioRun>(messages, workers, () => new Worker(url, { workerData: null }), ({ k }, o) => {
-    if ('error' in o) {
-      failed ??= { k, error: o.error, ...(o.input !== undefined ? { input: o.input } : {}) }
-      return false
-    }
-    kept[k] = on.done(specs[k]!, o.result)
-    return true
-  })
+  await runOnWorkers<(typeof messages)[number], ScenarioRun>(
+    messages,
+    workers,
+    () => new Worker(url, { workerData: null }),
+    ({ k }, o) => {
+      if ('error' in o) {
+        // The earliest run that failed, whichever finished first: the same message every time.
+        if (failed === null || k < failed.k) failed = { k, error: o.error, ...(o.input !== undefined ? { input: o.input } : {}) }
+        return false
+      }
+      kept[k] = on.done(specs[k]!, o.result)
+      return true
+    },
+    (m) => usesCcModule(m.job),
+  )
   if (failed !== null) {
     const f: { k: number; error: string; input?: InputErrorParts } = failed
     if (f.input !== undefined) throw new InputError(f.input.source, f.input.path, f.input.expected)
@@ -242,14 +257,15 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
   if (a.seeds !== undefined) return seedSweep(a, p)
   const specs = profiles.map((_, i) => ({ profileIndex: i, seed: p.seed }))
   const workers = workersFor(a, specs.length)
-  warnIfMoreThanCores(workers)
-  if (!a.quiet && workers > 1) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker threads\n`)
+  const inThread = runsInThread(a, p, specs)
+  if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
+  if (!a.quiet && !inThread) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
   const runs = await runAll(a, p, specs, true, {
     bars: true,
     started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profileIndex]!.name} on ${trace.name} ... `),
     done: (spec, run) => {
       const name = profiles[spec.profileIndex]!.name
-      if (!a.quiet) process.stderr.write(workers > 1 ? `aifab: ${name}: ${runLine(run)}\n` : `${runLine(run)}\n`)
+      if (!a.quiet) process.stderr.write(inThread ? `${runLine(run)}\n` : `aifab: ${name}: ${runLine(run)}\n`)
       const s = run.report.summary
       log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
       return run
@@ -296,8 +312,8 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
   const { profiles, trace } = p
   const specs = a.seeds!.flatMap((seed) => profiles.map((_, i) => ({ profileIndex: i, seed })))
   const workers = workersFor(a, specs.length)
-  warnIfMoreThanCores(workers)
-  if (!a.quiet && workers > 1) process.stderr.write(`aifab: ${specs.length} runs (${profiles.length} profile${profiles.length === 1 ? '' : 's'} x ${a.seeds!.length} seeds) on ${workers} worker threads\n`)
+  if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
+  if (!a.quiet && !runsInThread(a, p, specs)) process.stderr.write(`aifab: ${specs.length} runs (${profiles.length} profile${profiles.length === 1 ? '' : 's'} x ${a.seeds!.length} seeds) on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
   // Each run's seed record and any trouble, not its whole report: a long --seeds run holds no more than that.
   const runs = await runAll(a, p, specs, false, {
     bars: false,

@@ -3,6 +3,7 @@ import type { CcDefinition } from '@aifab/nic'
 import type { RunInputs } from '@aifab/report'
 import type { FabricProfile, TopologyConfig } from '@aifab/topology'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
+import { isAbsolute } from 'node:path'
 import { loadCc } from './load-cc.ts'
 import { runScenario, type Scenario, type ScenarioRun } from './run-scenario.ts'
 import { sha256OfFile } from './sha256-of-file.ts'
@@ -19,8 +20,6 @@ export interface RunJob {
   profile: FabricProfile
   /** A built-in's name, or the absolute path of the controller's module. */
   cc: string
-  /** The module instance this run gets (see loadCc): its number among the command's runs, from 1. */
-  ccInstance: number
   seed: number
   limits: ReplayLimits
   /** The files read and the limits, for the report (a CLI run records them; --seeds runs do not). */
@@ -44,9 +43,9 @@ export function scenarioOf(j: RunJob, trace: Trace, cc: CcDefinition): Scenario 
   }
 }
 
-/** The job's controller: a built-in, or its module loaded afresh as the job's own instance. */
-export function jobCc(j: RunJob): Promise<CcDefinition> {
-  return loadCc(j.cc, '/', '--cc', j.ccInstance)
+/** Whether the job's controller is a module (whose state a thread must not carry from one run to the next), not a built-in. */
+export function usesCcModule(j: RunJob): boolean {
+  return isAbsolute(j.cc)
 }
 
 /** The last trace a worker read: the jobs of one command share it. */
@@ -58,5 +57,5 @@ export async function runJob(j: RunJob): Promise<ScenarioRun> {
     if (sha256OfFile(j.traceFile) !== j.traceSha256) throw new InputError(j.traceFile, '', `changed while the runs were starting: expected sha256 ${j.traceSha256}`)
     cached = { file: j.traceFile, trace: loadTrace(j.traceFile) }
   }
-  return runScenario(scenarioOf(j, cached.trace, await jobCc(j)))
+  return runScenario(scenarioOf(j, cached.trace, await loadCc(j.cc, '/', '--cc')))
 }

@@ -40,7 +40,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
   const grid = expandGrid(spec)
   const setup: SweepSetup = { topology: spec.topology.path, limits: spec.limits, check: spec.check, formats: a.formats, outDir: a.out }
   const loader = new PointLoader(setup)
-  await checkPoints(spec, grid, loader)
+  const withModule = await checkPoints(spec, grid, loader)
   printInputWarnings()
   const inputs = [...loader.files].map(([file, sha256]) => ({ file, sha256 })).sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0))
   const specSha256 = createHash('sha256').update(toJson({ spec: spec.canonical, inputs })).digest('hex')
@@ -78,6 +78,8 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       if ('result' in o) writePointRecord(a.out, identity, o.result.files, point)
       say(`[${results.length}/${mine.length}] ${p.id} ${p.label}: ${statusOf(figures)}`)
     },
+    // A point with a controller module gets a thread that has not loaded it: its state lasts one point.
+    ({ point }) => withModule.has(profileKey(point)),
   )
   const wallSeconds = (performance.now() - t0) / 1000
 
@@ -119,13 +121,18 @@ export function sweepExitCode(points: readonly SweepPoint[]): number {
   return EXIT.ok
 }
 
+/** A point's profile with its overrides: what decides its controller. */
+const profileKey = (p: GridPoint) => `${p.profile}\n${JSON.stringify(p.overrides)}`
+
 /**
  * Reads every distinct trace and profile-with-overrides of the grid once,
  * with the loaders a run uses, so bad input exits 2 before any worker
  * starts (and every shard refuses it alike). A value given in the sweep file
- * is blamed on its field there.
+ * is blamed on its field there. Returns the profile keys whose controller is
+ * a module.
  */
-async function checkPoints(spec: SweepSpec, grid: SweepGrid, loader: PointLoader): Promise<void> {
+async function checkPoints(spec: SweepSpec, grid: SweepGrid, loader: PointLoader): Promise<Set<string>> {
+  const withModule = new Set<string>()
   const hosts = topologyShape(loader.topology()).hosts
   const traces = new Set<string>()
   const profiles = new Set<string>()
@@ -139,15 +146,16 @@ async function checkPoints(spec: SweepSpec, grid: SweepGrid, loader: PointLoader
           throw p.trace.gen === null ? new InputError(spec.file, p.traceField, why) : new InputError('--ranks', '', why)
         }
       }
-      const key = `${p.profile}\n${JSON.stringify(p.overrides)}`
+      const key = profileKey(p)
       if (!profiles.has(key)) {
         profiles.add(key)
-        await loader.profile(p)
+        if ((await loader.profile(p)).ccModule !== null) withModule.add(key)
       }
     } catch (e) {
       throw e instanceof InputError ? inSweepTerms(e, p, spec, grid) : e
     }
   }
+  return withModule
 }
 
 /** An error a loader raised against a flag (--window-bdp, --bytes), said against the sweep file's field that gave the value. */

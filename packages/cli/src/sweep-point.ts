@@ -61,9 +61,8 @@ export class PointLoader {
     return this.last
   }
 
-  /** The point's profile and controller; `ccInstance` > 0 loads a module controller afresh (each point run gets its own). */
-  async profile(p: GridPoint, ccInstance = 0): Promise<RunProfile> {
-    const rp = await loadRunProfile(p.profile, p.overrides, this.topology(), ccInstance)
+  async profile(p: GridPoint): Promise<RunProfile> {
+    const rp = await loadRunProfile(p.profile, p.overrides, this.topology())
     this.read(p.profile)
     if (rp.ccModule !== null) this.files.set(rp.ccModule.file, rp.ccModule.sha256)
     return rp
@@ -72,8 +71,7 @@ export class PointLoader {
   /** Everything runScenario needs for the point, with the inputs its report records (as `aifab replay` records them). */
   async scenario(p: GridPoint): Promise<Scenario> {
     const topology = this.topology()
-    // A fresh module instance per point: what a point gives must not depend on the points its worker ran before.
-    const rp = await this.profile(p, p.index + 1)
+    const rp = await this.profile(p)
     const { trace, sha256 } = this.trace(p)
     const { limits, check } = this.setup
     return {

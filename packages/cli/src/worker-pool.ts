@@ -17,15 +17,19 @@ export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | 
  * Runs jobs on a pool of worker threads: each job goes to the next free
  * worker, in the order given. `done` gets every job's result, or an error
  * when the job threw or its worker died (a dead worker is replaced while jobs
- * remain); when it returns false, no further job is started. Resolves when
- * every job started is done and every worker has exited. A worker posts
- * `{ ready: true }` once it listens, then one message per job.
+ * remain); when it returns false, no further job is started. A worker that
+ * ran a job for which `retireAfter` says so exits and a fresh one takes its
+ * place: what that job loaded (a controller module and the state it keeps)
+ * never meets another job. Resolves when every job started is done and every
+ * worker has exited. A worker posts `{ ready: true }` once it listens, then
+ * one message per job.
  */
 export function runOnWorkers<J, R>(
   jobs: readonly J[],
   workers: number,
   spawn: () => Worker,
   done: (job: J, outcome: { result: R } | { error: string; input?: InputErrorParts }) => boolean | void,
+  retireAfter: (job: J) => boolean = () => false,
 ): Promise<void> {
   return new Promise((resolve) => {
     let next = 0
@@ -55,11 +59,15 @@ export function runOnWorkers<J, R>(
         current = null
         finished++
         if (done(job, outcome) === false) stopped = true
+        return job
       }
       w.on('message', (m: WorkerMessage<R>) => {
         if (m.ready === true) return dispatch()
-        finish('error' in m ? { error: m.error, ...(m.input !== undefined ? { input: m.input } : {}) } : { result: m.result })
-        dispatch()
+        const job = finish('error' in m ? { error: m.error, ...(m.input !== undefined ? { input: m.input } : {}) } : { result: m.result })
+        if (!retireAfter(job)) return dispatch()
+        retiring = true
+        void w.terminate()
+        if (!stopped && next < jobs.length) start()
       })
       // An exception the worker did not catch ends it; 'exit' follows.
       w.on('error', (e: Error) => {
