@@ -57,6 +57,25 @@ describe('worker pool', () => {
     })
     expect(seen).toEqual([1, 2])
   })
+  it('a worker that ran a job retireAfter names is replaced: the next job meets a fresh thread', async () => {
+    const threadOf = new Map<number, number>()
+    // Odd jobs retire their worker; one worker, so the jobs run in order.
+    await runOnWorkers<number, { threadId: number }>(
+      [2, 3, 4, 5, 6, 8],
+      1,
+      spawn,
+      (job, o) => {
+        if ('result' in o) threadOf.set(job, o.result.threadId)
+      },
+      (job) => job % 2 === 1,
+    )
+    expect(threadOf.get(2)).toBe(threadOf.get(3))
+    expect(threadOf.get(4)).not.toBe(threadOf.get(3))
+    expect(threadOf.get(4)).toBe(threadOf.get(5))
+    expect(threadOf.get(6)).not.toBe(threadOf.get(5))
+    expect(threadOf.get(8)).toBe(threadOf.get(6))
+  })
+
   it('a worker that cannot start fails the jobs one by one instead of respawning forever', async () => {
     const seen: [number, string][] = []
     await runOnWorkers<number, unknown>([1, 2, 3], 2, () => new Worker('throw new Error("cannot start")', { eval: true }), (job, o) => {
