@@ -209,6 +209,7 @@ describe('aifab sweep', () => {
     })
     for (const [args, line] of [
       [['--workers', '0'], 'aifab: --workers: expected an integer >= 1, got "0"\n'],
+      [['--workers'], 'aifab: --workers: expected an integer >= 1, got no value\n'],
       [['--shard', '3/2'], 'aifab: --shard: expected i/N with 1 <= i <= N (e.g. 2/4: the second of four slices), got "3/2"\n'],
       [['--format', 'pdf'], 'aifab: --format: expected a comma-separated list of json, md, csv, html, hpcc-fct, got "pdf"\n'],
     ] as const) {

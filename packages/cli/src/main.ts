@@ -289,7 +289,7 @@ export async function main(args: string[]): Promise<number> {
         (y) =>
           y
             .positional('file', { type: 'string', describe: 'a sweep file ("format": "aifab.sweep"; see configs/sweeps/); paths in it are relative to it' })
-            .option('workers', { type: 'string', default: '1', describe: 'worker threads, each running one point at a time' })
+            .option('workers', { type: 'string', describe: 'worker threads, each running one point at a time (default 1)' })
             .option('shard', { type: 'string', describe: 'run only slice i of N (1-based): the points whose index % N == i - 1; join the slices with aifab merge' })
             .option('out', { type: 'string', demandOption: true, describe: 'directory to write into: points/<id>/ per point, sweep.json, sweep.csv, sweep.md, sweep.html' })
             .option('format', { ...RUN_OPTIONS.format, describe: 'what each point\'s directory gets, as replay --format' })
@@ -300,7 +300,7 @@ export async function main(args: string[]): Promise<number> {
             .example('$0 sweep configs/sweeps/small.json --out out/sweep --format json,md,csv', 'every point also gets its CSV tables'),
         async (argv) => {
           rejectRepeats(argv as Argv)
-          const workers = parseWorkers(argv.workers)!
+          const workers = parseWorkers(argv.workers) ?? 1
           code = await sweepCommand({
             file: argv.file as string,
             workers,
