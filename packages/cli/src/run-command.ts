@@ -306,7 +306,8 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
 /**
  * `--seeds`: every profile once per seed; prints (and with --out writes
  * seeds.md, seeds.csv, seeds.json) each headline figure's mean and 95%
- * interval. Exits 1 on a broken invariant, 3 if any run did not complete.
+ * interval. Exits 1 on a broken invariant or a controller that stopped its
+ * run, 3 if any run did not complete.
  */
 async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
   const { profiles, trace } = p
