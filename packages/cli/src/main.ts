@@ -29,7 +29,7 @@ const RUN_OPTIONS = {
   quiet: { type: 'boolean', default: false, describe: 'no progress lines on stderr' },
   seeds: { type: 'string', describe: 'run every profile once per seed (a range 1..20 or a list 1,5,9) and report means with 95% confidence intervals' },
   check: { type: 'boolean', default: true, describe: 'check invariants after each run (conservation, link rates, busbw, finite figures); --no-check skips them' },
-  workers: { type: 'string', describe: 'worker threads for the runs (compare\'s profiles, the runs of --seeds), each with its own fabric and controller module instance; default: one per core, at most one per run. The outputs are the same bytes whatever it is' },
+  workers: { type: 'string', describe: 'worker threads for the runs (compare\'s profiles, the runs of --seeds), each with its own fabric (a run with a controller module gets a thread of its own); default: one per core, at most one per run. The outputs are the same bytes whatever it is' },
   'log-level': { type: 'string', default: 'warn', choices: ['debug', 'info', 'warn', 'error'], describe: 'log lines on stderr (readable in a terminal, JSON otherwise) or in --log-file' },
   'log-file': { type: 'string', describe: 'write the log (JSON lines) to this file instead of stderr' },
   'max-sim-time-us': { type: 'number', describe: 'stop when simulated time passes this (exit 3, partial report)' },
@@ -294,7 +294,7 @@ export async function main(args: string[]): Promise<number> {
             .option('out', { type: 'string', demandOption: true, describe: 'directory to write into: points/<id>/ per point, sweep.json, sweep.csv, sweep.md, sweep.html' })
             .option('format', { ...RUN_OPTIONS.format, describe: 'what each point\'s directory gets, as replay --format' })
             .option('quiet', { ...RUN_OPTIONS.quiet, describe: 'no progress lines on stderr' })
-            .option('resume', { type: 'boolean', default: false, describe: 'run only the points an earlier run of the same sweep (same sweep file, input files and --format) into --out did not finish' })
+            .option('resume', { type: 'boolean', default: false, describe: 'run only the points an earlier run of the same sweep (same sweep file, input files, --format and aifab sources) into --out did not finish' })
             .example('$0 sweep configs/sweeps/small.json --workers 2 --out out/sweep', 'a small grid: 3 message sizes x 2 profiles x 2 seeds')
             .example('$0 sweep configs/sweeps/roce-vs-ai-ethernet-8-seeds.json --shard 2/4 --out out/shard2', 'the second of four slices (a job-array task); then aifab merge')
             .example('$0 sweep configs/sweeps/small.json --out out/sweep --format json,md,csv', 'every point also gets its CSV tables'),

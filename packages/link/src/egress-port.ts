@@ -121,32 +121,36 @@ export class EgressPort implements PacketSink, EventTarget {
 
   /** The line rate now (cfg.rateBps as faults leave it). Faults call setRate; assigning this skips the peak tracking. */
   get rateBps(): number {
-    return this.store.f64[this.row + PortCol.RATE_BPS]!
+    return this.stored(PortCol.RATE_BPS)
   }
   set rateBps(v: number) {
     this.cfg.rateBps = v
     this.store.f64[this.row + PortCol.RATE_BPS] = v
   }
+  /** Column `col` (a PortCol) of this port's row. */
+  private stored(col: number): number {
+    return this.store.f64[this.row + col]!
+  }
   /** The rate the frame in service is being sent at (a fault may change the rate meanwhile). */
   get txRateBps(): number {
-    return this.store.f64[this.row + PortCol.TX_RATE_BPS]!
+    return this.stored(PortCol.TX_RATE_BPS)
   }
   /** Wire bytes of the frames sent; of their data payload; of data frames sent again (retransmissions); of control frames (ACK, NAK, CNP, trimmed headers). */
   get txBytes(): number {
-    return this.store.f64[this.row + PortCol.TX_BYTES]!
+    return this.stored(PortCol.TX_BYTES)
   }
   get txDataPayloadBytes(): number {
-    return this.store.f64[this.row + PortCol.TX_DATA_PAYLOAD_BYTES]!
+    return this.stored(PortCol.TX_DATA_PAYLOAD_BYTES)
   }
   get txRetxBytes(): number {
-    return this.store.f64[this.row + PortCol.TX_RETX_BYTES]!
+    return this.stored(PortCol.TX_RETX_BYTES)
   }
   get txCtrlBytes(): number {
-    return this.store.f64[this.row + PortCol.TX_CTRL_BYTES]!
+    return this.stored(PortCol.TX_CTRL_BYTES)
   }
   /** Time spent serializing frames that are done. */
   get busyPs(): number {
-    return this.store.f64[this.row + PortCol.BUSY_PS]!
+    return this.stored(PortCol.BUSY_PS)
   }
 
   /** Queue depth each arriving data packet found (what it waited behind). */
