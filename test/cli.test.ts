@@ -1,9 +1,9 @@
 // The CLI contract: exit codes, one-line errors, stdout discipline, determinism.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../', import.meta.url).pathname
 const bin = join(root, 'packages/cli/bin/aifab.js')
@@ -24,6 +24,7 @@ beforeAll(() => {
   const g = aifab('gen', 'ring-allreduce', '--ranks', '8', '--bytes', '1MiB', '--placement', 'interleave', '--topology', topo, '-o', trace)
   expect(g.code).toBe(0)
 })
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('aifab CLI', () => {
   it('replay --json prints only the report, with the contract fields', () => {

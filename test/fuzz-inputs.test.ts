@@ -3,7 +3,7 @@
 // HPCC flow.txt, CLI flags). Each must either be accepted or refused with one
 // InputError line naming the file and field or line: never another exception,
 // a stack trace or a hang. The number of inputs tried is printed at the end.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'aifab-fuzz-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const RUNS = 3000
 let tried = 0
 afterAll(() => console.log(`fuzz: ${tried} inputs tried`))

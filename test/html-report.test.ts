@@ -3,12 +3,12 @@
 // chart must hold the report's own series, recomputed here from compare.json
 // without the report package's chart code; a screenshot goes to test-results/.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Report } from '@aifab/report'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../', import.meta.url).pathname
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -31,9 +31,11 @@ const close = (a: [number, number][], b: [number, number][]) => {
 }
 
 describe('HTML report in headless Chromium', () => {
+  const out = mkdtempSync(join(tmpdir(), 'aifab-html-'))
+  afterAll(() => rmSync(out, { recursive: true, force: true }))
+
   it('shows every chart with the report data, for the flagship comparison', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`)
-    const out = mkdtempSync(join(tmpdir(), 'aifab-html-'))
     const run = spawnSync(
       process.execPath,
       [join(root, 'packages/cli/bin/aifab.js'), 'compare', 'traces/ring-allreduce-64r-64mib.json', '--topology', 'configs/topologies/leaf-spine-8x8x8-400g.json', '--baseline', 'configs/profiles/roce.json', '--candidate', 'configs/profiles/ai-ethernet.json', '--out', out, '--format', 'json,html', '--sample-us', '10', '--quiet'],

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Report, SweepDocument } from '@aifab/report'
 import { expandGrid, parseSweepSpec } from '@aifab/cli'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../', import.meta.url).pathname
 const bin = join(root, 'packages/cli/bin/aifab.js')
@@ -60,6 +60,7 @@ beforeAll(() => {
   const r = aifab(['sweep', sweepFile, '--out', out('w1')])
   expect(r.code, r.stderr).toBe(0)
 })
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('aifab sweep', () => {
   it('runs every point of the grid, each with its own report, and summarizes them from those reports', () => {

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { expandGrid, parseShard, pointId, shardPoints } from './sweep-grid.ts'
 import { parseSweepSpec } from './sweep-spec.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'aifab-sweep-grid-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const topo = join(root, 'configs/topologies/leaf-spine-8x8x8-400g.json')
 const roce = join(root, 'configs/profiles/roce.json')
 const aie = join(root, 'configs/profiles/ai-ethernet.json')

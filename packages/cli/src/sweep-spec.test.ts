@@ -1,14 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import fc from 'fast-check'
 import { InputError } from '@aifab/core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { expandGrid } from './sweep-grid.ts'
 import { parseSweepSpec } from './sweep-spec.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'aifab-sweep-spec-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const topo = join(root, 'configs/topologies/leaf-spine-8x8x8-400g.json')
 const roce = join(root, 'configs/profiles/roce.json')
 const aie = join(root, 'configs/profiles/ai-ethernet.json')

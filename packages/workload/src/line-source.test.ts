@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { FileLines, textLines, type LineSource } from './line-source.ts'
 
 const all = (src: LineSource) => {
@@ -12,6 +12,7 @@ const all = (src: LineSource) => {
 
 describe('line sources', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aifab-lines-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('read a file across chunk boundaries, with CRLF, multi-byte characters and no final newline', () => {
     // The first line ends with a 3-byte character split by the 1 MiB chunk edge (bytes 2^20 - 1 .. 2^20 + 1),

@@ -1,14 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputWarnings } from '@aifab/core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { genAlltoall } from './gen-collectives.ts'
 import { loadTrace, parseTrace } from './parse-trace.ts'
 import { streamTraceJson } from './stream-trace-json.ts'
 import { serializeTrace } from './write-trace.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'aifab-stream-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const file = (name: string, text: string) => {
   const path = join(dir, name)
   writeFileSync(path, text)
