@@ -27,6 +27,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('aifab CLI', () => {
+  it('--version prints the package version alone', () => {
+    const r = aifab('--version')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')).version}\n`)
+    expect(r.stderr).toBe('')
+  })
+
   it('replay --json prints only the report, with the contract fields', () => {
     const r = aifab('replay', trace, '--topology', topo, '--profile', aie, '--json', '--seed', '3')
     expect(r.code).toBe(0)

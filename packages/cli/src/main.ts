@@ -16,6 +16,8 @@ import { parseSeeds } from './parse-seeds.ts'
 import { sweepCommand } from './sweep-command.ts'
 import { mergeCommand } from './merge-command.ts'
 import { parseShard } from './sweep-grid.ts'
+// The project's version: esbuild inlines it into the bundle, tsx reads it from the file.
+import projectPackage from '../package.json' with { type: 'json' }
 
 /** A usage error from yargs (unknown flag, missing argument): exit 2. */
 class UsageError extends Error {}
@@ -366,7 +368,7 @@ export async function main(args: string[]): Promise<number> {
       .demandCommand(1, 'name a command: replay, compare, gen, mix, import, sweep, merge, report, validate or cc list')
       .strict()
       .help()
-      .version(false)
+      .version(projectPackage.version)
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .exitProcess(false)
       .fail((msg, err) => {
