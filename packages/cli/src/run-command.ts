@@ -9,7 +9,8 @@ import { sha256OfFile } from './sha256-of-file.ts'
 import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs } from './output.ts'
-import { runScenario, type ScenarioRun } from './run-scenario.ts'
+import { runScenario, runScenarioYielding, type ScenarioRun } from './run-scenario.ts'
+import { Interrupt } from './interrupt.ts'
 import { scenarioOf, usesCcModule, type RunJob } from './run-job.ts'
 import { runOnWorkers, warnIfMoreThanCores, workerEntry, type InputErrorParts } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
@@ -195,7 +196,7 @@ interface RunEvents<T> {
  * worker (not one whose controller throws: that is its report's outcome)
  * stops the dispatch of the rest and is thrown once the runs under way are done.
  */
-async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents<T>): Promise<T[]> {
+async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents<T>, stop?: Interrupt): Promise<T[]> {
   const jobs = specs.map((spec): RunJob => {
     const module = p.inputs[spec.profileIndex]!.ccModule
     return {
@@ -208,6 +209,7 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
       limits: p.limits,
       ...(withInputs ? { inputs: p.inputs[spec.profileIndex]! } : {}),
       check: a.check,
+      ...(stop !== undefined ? { stop: stop.flag } : {}),
     }
   })
   const kept: T[] = []
@@ -218,7 +220,9 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
       on.started?.(specs[k]!)
       const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
       const scenario = scenarioOf(job, p.trace, p.ccs[specs[k]!.profileIndex]!)
-      const run = runScenario(bar === null ? scenario : { ...scenario, limits: { ...scenario.limits, onProgress: (c, n, t, e) => bar.update(c, n, t, e) } })
+      const withBar = bar === null ? scenario : { ...scenario, limits: { ...scenario.limits, onProgress: (c: number, n: number, t: number, e: number) => bar.update(c, n, t, e) } }
+      // With a stop to listen for, the run lets the event loop (and its signal handlers) in between slices.
+      const run = stop === undefined ? runScenario(withBar) : await runScenarioYielding(withBar)
       bar?.stop()
       kept.push(on.done(specs[k]!, run))
     }
@@ -259,6 +263,8 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
   const workers = workersFor(a, specs.length)
   const inThread = runsInThread(a, p, specs)
   if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
+  // Ctrl-C or SIGTERM from here on: the runs stop and their partial reports are written (see interrupt.ts).
+  const interrupt = new Interrupt().install()
   if (!a.quiet && !inThread) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
   const runs = await runAll(a, p, specs, true, {
     bars: true,
@@ -270,7 +276,7 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
       log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
       return run
     },
-  })
+  }, interrupt).finally(() => interrupt.uninstall())
   const reports: Report[] = runs.map((r) => r.report)
   const violations: (Violation | null)[] = runs.map((r) => r.violation)
 

@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path'
 import { loadCc } from './load-cc.ts'
 import { runScenario, type Scenario, type ScenarioRun } from './run-scenario.ts'
 import { sha256OfFile } from './sha256-of-file.ts'
+import { stopRequestedBy } from './interrupt.ts'
 
 /**
  * One run of `replay`/`compare` (a profile) or of `--seeds` (a profile and a
@@ -25,6 +26,8 @@ export interface RunJob {
   /** The files read and the limits, for the report (a CLI run records them; --seeds runs do not). */
   inputs?: RunInputs
   check: boolean
+  /** Set by the main thread to stop the run at its next slice (Ctrl-C: see interrupt.ts); shared memory, so a worker sees it. */
+  stop?: Int32Array
 }
 
 /** The scenario a job runs, given its trace and controller. */
@@ -38,7 +41,7 @@ export function scenarioOf(j: RunJob, trace: Trace, cc: CcDefinition): Scenario 
     profile: j.profile,
     cc,
     seed: j.seed,
-    limits: j.limits,
+    limits: j.stop === undefined ? j.limits : { ...j.limits, stopRequested: stopRequestedBy(j.stop) },
     check: j.check,
   }
 }

@@ -1,6 +1,6 @@
-import { buildFabric, type FabricProfile, type TopologyConfig } from '@aifab/topology'
+import { buildFabric, type Fabric, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import type { CcDefinition } from '@aifab/nic'
-import { replay, type ReplayLimits, type Trace } from '@aifab/workload'
+import { replay, replayYielding, type ReplayLimits, type ReplayResult, type Trace } from '@aifab/workload'
 import { buildReport, checkInvariants, type Report, type RunInputs, type Violation } from '@aifab/report'
 
 export interface Scenario {
@@ -32,7 +32,17 @@ export interface ScenarioRun {
 export function runScenario(s: Scenario): ScenarioRun {
   const t0 = performance.now()
   const fabric = buildFabric(s.topology, s.profile, s.seed, s.cc)
-  const result = replay(fabric, s.trace, s.traceFile, s.limits)
+  return finish(s, fabric, replay(fabric, s.trace, s.traceFile, s.limits), t0)
+}
+
+/** The same run, letting this thread's event loop run between slices (so Ctrl-C can stop it: see replayYielding). */
+export async function runScenarioYielding(s: Scenario): Promise<ScenarioRun> {
+  const t0 = performance.now()
+  const fabric = buildFabric(s.topology, s.profile, s.seed, s.cc)
+  return finish(s, fabric, await replayYielding(fabric, s.trace, s.traceFile, s.limits), t0)
+}
+
+function finish(s: Scenario, fabric: Fabric, result: ReplayResult, t0: number): ScenarioRun {
   const report = buildReport({ trace: s.trace, traceFile: s.traceFile, ...(s.traceSha256 !== undefined ? { traceSha256: s.traceSha256 } : {}), ...(s.inputs !== undefined ? { inputs: s.inputs } : {}), fabric, result })
   const violation = s.check === false ? null : checkInvariants(report, fabric, s.trace, result)
   return { report, wallSeconds: (performance.now() - t0) / 1000, violation }

@@ -338,12 +338,14 @@ function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: num
     result.outcome === 'cc-error'
       ? `stopped by the congestion controller: ${result.error}`
       : result.outcome === 'time-limit'
-      ? 'simulated-time limit reached'
-      : result.outcome === 'event-limit'
-        ? 'event limit reached'
-        : failedQueuePairs > 0
-          ? `the fabric went idle after ${failedQueuePairs} queue pairs gave up (retry limit of timeouts in a row)`
-          : 'the fabric went idle with this op unfinished'
+        ? 'simulated-time limit reached'
+        : result.outcome === 'event-limit'
+          ? 'event limit reached'
+          : result.outcome === 'interrupted'
+            ? 'the run was interrupted (Ctrl-C or a termination signal)'
+            : failedQueuePairs > 0
+              ? `the fabric went idle after ${failedQueuePairs} queue pairs gave up (retry limit of timeouts in a row)`
+              : 'the fabric went idle with this op unfinished'
   const out: { id: number; reason: string }[] = []
   trace.ops.forEach((op, i) => {
     if (result.opEndPs[i]! < 0) {

@@ -2,7 +2,7 @@ export { COLLECTIVE_KINDS, busBwFactor, type Trace, type TraceOp, type Collectiv
 export { loadTrace, parseTrace } from './parse-trace.ts'
 export { FlowSampler, type TimeSeries, type FlowSeries, type RateExcess } from './flow-sampler.ts'
 export { type FabricSeries } from './fabric-series.ts'
-export { replay, placeRanks, type ReplayResult, type ReplayLimits, type ReplayOutcome } from './replay.ts'
+export { replay, replayYielding, placeRanks, type ReplayResult, type ReplayLimits, type ReplayOutcome } from './replay.ts'
 export { genRingAllreduce, type RingAllreduceOptions } from './gen-ring-allreduce.ts'
 export { genPermutation, type PermutationOptions } from './gen-permutation.ts'
 export { placementOf, parsePlacementList, PLACEMENTS, type Placement } from './placement.ts'

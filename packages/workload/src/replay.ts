@@ -14,15 +14,28 @@ export interface ReplayLimits {
   maxEvents?: number
   /** Sample every queue pair's rate, window, RTT and U at this interval (ps); absent: no time series. */
   sampleIntervalPs?: number
-  /** Told every 10 us of simulated time how far the run is (for a progress bar). Not an event: the run is the same with or without it. */
+  /** Told between slices (every 10 us of simulated time or 2^20 events) how far the run is (for a progress bar). Not an event: the run is the same with or without it. */
   onProgress?: (completedOps: number, totalOps: number, simPs: number, events: number) => void
+  /**
+   * Asked between slices: true stops the run there, with outcome `interrupted`
+   * (Ctrl-C). Like onProgress, it changes nothing in a run it does not stop.
+   */
+  stopRequested?: () => boolean
 }
 
-/** Simulated time between progress calls. */
-const PROGRESS_EVERY_PS = 10_000_000
+/** A slice of the run between progress calls and stop checks: this much simulated time, or this many events on a fabric so large that 10 us take seconds. */
+const SLICE_PS = 10_000_000
+const SLICE_EVENTS = 1 << 20
 
-/** How a run ended. `cc-error`: a congestion controller broke its contract (see ReplayResult.error). */
-export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled' | 'cc-error'
+/**
+ * How a run ended. `cc-error`: a congestion controller broke its contract (see
+ * ReplayResult.error); `interrupted`: stopped on request (Ctrl-C) before the
+ * trace was done.
+ */
+export type ReplayOutcome = 'complete' | 'time-limit' | 'event-limit' | 'stalled' | 'cc-error' | 'interrupted'
+
+/** Why the scheduler stopped, or why the replay stopped it. */
+type StopReason = ReturnType<Scheduler['run']> | 'cc-error' | 'interrupted'
 
 export interface ReplayResult {
   outcome: ReplayOutcome
@@ -64,7 +77,22 @@ export function placeRanks(trace: Trace, hosts: number, source: string): number[
  * receiving NIC has placed its last byte.
  */
 export function replay(fabric: Fabric, trace: Trace, source: string, limits: ReplayLimits = {}): ReplayResult {
-  return new Replayer(fabric, trace, source).run(limits)
+  const r = new Replayer(fabric, trace, source, limits)
+  let why: StopReason | null
+  while ((why = r.slice()) === null);
+  return r.result(why)
+}
+
+/**
+ * The same run as `replay`, letting the event loop run between slices, so a
+ * signal handler (Ctrl-C) can ask `limits.stopRequested` to stop it: a run
+ * on the main thread is otherwise deaf until it ends.
+ */
+export async function replayYielding(fabric: Fabric, trace: Trace, source: string, limits: ReplayLimits = {}): Promise<ReplayResult> {
+  const r = new Replayer(fabric, trace, source, limits)
+  let why: StopReason | null
+  while ((why = r.slice()) === null) await new Promise((resolve) => setImmediate(resolve))
+  return r.result(why)
 }
 
 /** PSNs are 32-bit: the packets of all messages on one queue pair must fit. */
@@ -92,10 +120,21 @@ class Replayer implements MessageListener, EventTarget {
   private completed = 0
   private skippedBytes = 0
 
+  private readonly sampler: FlowSampler | null
+  private readonly untilPs: number
+  private readonly maxEvents: number
+  /** Events executed before the run began (a fabric's scheduler may have run before). */
+  private readonly firstEvent: number
+  /** Whether the run goes in slices (for progress or stop checks) rather than in one go. */
+  private readonly sliced: boolean
+  private slicePs = SLICE_PS
+  private error: string | null = null
+
   constructor(
     private readonly fabric: Fabric,
     private readonly trace: Trace,
     source: string,
+    private readonly limits: ReplayLimits,
   ) {
     this.n = trace.ops.length
     this.hostOfRank = placeRanks(trace, fabric.hosts, source)
@@ -108,34 +147,60 @@ class Replayer implements MessageListener, EventTarget {
     trace.ops.forEach((op, i) => (this.waitingOn[i] = op.deps.length))
     this.targetId = fabric.sched.register(this)
     for (const nic of fabric.nics) nic.listener = this
+    for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
+    this.sampler = limits.sampleIntervalPs ? new FlowSampler(fabric, limits.sampleIntervalPs, () => this.completed === this.n) : null
+    this.untilPs = limits.maxSimTimePs ?? Infinity
+    this.maxEvents = limits.maxEvents ?? Infinity
+    this.firstEvent = fabric.sched.executed
+    this.sliced = limits.onProgress !== undefined || limits.stopRequested !== undefined
   }
 
-  run(limits: ReplayLimits): ReplayResult {
+  /**
+   * Runs the next slice: to the next multiple of 10 us of simulated time or
+   * for 2^20 events, whichever comes first (the whole run in one go when
+   * neither progress nor stop checks are wanted), the event budget carried
+   * across slices, so the same events run in the same order either way.
+   * Returns why the run ended, or null when it goes on.
+   */
+  slice(): StopReason | null {
     const sched = this.fabric.sched
-    for (let i = 0; i < this.n; i++) if (this.waitingOn[i] === 0) this.release(i)
-    const sampler = limits.sampleIntervalPs ? new FlowSampler(this.fabric, limits.sampleIntervalPs, () => this.completed === this.n) : null
-    let why: ReturnType<typeof sched.run> | 'cc-error'
-    let error: string | null = null
+    const left = this.maxEvents - (sched.executed - this.firstEvent)
+    const cap = this.sliced ? Math.min(left, SLICE_EVENTS) : left
+    let why: ReturnType<Scheduler['run']>
     try {
-      why = this.runScheduler(limits)
+      why = sched.run(this.sliced ? Math.min(this.untilPs, this.slicePs) : this.untilPs, cap)
     } catch (e) {
       if (!(e instanceof CcError)) throw e
-      why = 'cc-error'
-      error = e.message
+      this.error = e.message
+      return 'cc-error'
     }
+    if (!this.sliced) return why
+    if (why === 'time-limit') {
+      if (this.slicePs >= this.untilPs) return why
+      // The next slice ends after the next event (a quiet gap is skipped, not walked).
+      this.slicePs = Math.max(this.slicePs + SLICE_PS, (Math.floor(sched.peekTimePs() / SLICE_PS) + 1) * SLICE_PS)
+    } else if (!(why === 'event-limit' && cap < left)) {
+      return why
+    }
+    this.limits.onProgress?.(this.completed, this.n, sched.nowPs, sched.executed)
+    return this.limits.stopRequested?.() === true ? 'interrupted' : null
+  }
+
+  /** The run's result, once `slice` has said why it ended. */
+  result(why: StopReason): ReplayResult {
+    const sched = this.fabric.sched
+    const sampler = this.sampler
     const outcome: ReplayOutcome =
       why === 'cc-error'
         ? 'cc-error'
         : this.completed === this.n
           ? 'complete'
-          : why === 'time-limit'
-            ? 'time-limit'
-            : why === 'event-limit'
-              ? 'event-limit'
-              : 'stalled'
+          : why === 'time-limit' || why === 'event-limit' || why === 'interrupted'
+            ? why
+            : 'stalled'
     return {
       outcome,
-      error,
+      error: this.error,
       opStartPs: this.startPs,
       opEndPs: this.endPs,
       hostOfRank: this.hostOfRank,
@@ -145,27 +210,6 @@ class Replayer implements MessageListener, EventTarget {
       rateExcess: sampler?.rateExcess ?? null,
       simEndPs: sched.nowPs,
       events: sched.executed,
-    }
-  }
-
-  /**
-   * Runs the scheduler to the limits. With a progress callback, in slices of
-   * 10 us of simulated time between which it is called, the event budget
-   * carried across slices: the same events run in the same order either way.
-   */
-  private runScheduler(limits: ReplayLimits): ReturnType<Scheduler['run']> {
-    const sched = this.fabric.sched
-    const untilPs = limits.maxSimTimePs ?? Infinity
-    const maxEvents = limits.maxEvents ?? Infinity
-    const progress = limits.onProgress
-    if (progress === undefined) return sched.run(untilPs, maxEvents)
-    const start = sched.executed
-    for (let slicePs = PROGRESS_EVERY_PS; ; ) {
-      const why = sched.run(Math.min(untilPs, slicePs), maxEvents - (sched.executed - start))
-      if (why !== 'time-limit' || slicePs >= untilPs) return why
-      progress(this.completed, this.n, sched.nowPs, sched.executed)
-      // The next slice ends after the next event (a quiet gap is skipped, not walked).
-      slicePs = Math.max(slicePs + PROGRESS_EVERY_PS, (Math.floor(sched.peekTimePs() / PROGRESS_EVERY_PS) + 1) * PROGRESS_EVERY_PS)
     }
   }
 

@@ -1,0 +1,99 @@
+// Ctrl-C and SIGTERM: a run stops at a slice boundary, exactly where an event
+// limit at the same count would have stopped it, and the CLI writes the
+// partial reports (outcome `interrupted`, exit 3) instead of dying with nothing.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildFabric, type Fabric } from '@aifab/topology'
+import { buildReport, checkInvariants, toJson } from '@aifab/report'
+import { genRingAllreduce, replay, replayYielding, type ReplayLimits, type ReplayResult } from '@aifab/workload'
+import { afterAll, describe, expect, it } from 'vitest'
+import { leafSpine, profile } from './helpers/scenario.ts'
+
+const root = new URL('../', import.meta.url).pathname
+const trace = genRingAllreduce({ ranks: 16, bytes: 4 << 20 })
+const topo = leafSpine({ leaves: 2, spines: 2, hostsPerLeaf: 8 })
+
+function fabric() {
+  return buildFabric(topo, profile('roce'), 1)
+}
+function reported(f: Fabric, result: ReplayResult) {
+  const report = buildReport({ trace, traceFile: 'test', fabric: f, result })
+  return { report, violation: checkInvariants(report, f, trace, result) }
+}
+function run(limits: ReplayLimits) {
+  const f = fabric()
+  return reported(f, replay(f, trace, 'test', limits))
+}
+
+describe('stopping a run on request', () => {
+  it('changes nothing when no stop comes: the same bytes as a run in one go', async () => {
+    const plain = run({})
+    expect(plain.report.outcome).toBe('complete')
+    let asked = 0
+    const f = fabric()
+    const sliced = reported(f, await replayYielding(f, trace, 'test', { stopRequested: () => (asked++, false) }))
+    expect(asked).toBeGreaterThan(3)
+    expect(toJson(sliced.report)).toBe(toJson(plain.report))
+  })
+
+  it('stops at a slice boundary, as an event limit at that count would, with every packet accounted for', () => {
+    let asked = 0
+    const stopped = run({ stopRequested: () => ++asked === 3 })
+    const r = stopped.report
+    expect(r.outcome).toBe('interrupted')
+    expect(stopped.violation).toBeNull()
+    expect(r.conservation.ok).toBe(true)
+    expect(r.incompleteOps.length).toBeGreaterThan(0)
+    expect(r.incompleteOps[0]!.reason).toMatch(/interrupted/)
+    const limited = run({ maxEvents: r.summary.events })
+    expect(limited.report.outcome).toBe('event-limit')
+    const same = (x: typeof r) => toJson({ ...x, outcome: null, incompleteOps: x.incompleteOps.map((o) => o.id), inputs: null })
+    expect(same(r)).toBe(same(limited.report))
+  })
+})
+
+describe('aifab on SIGINT and SIGTERM', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aifab-interrupt-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  /** Starts aifab, sends `signal` once its stderr shows the runs began, and resolves with its exit. */
+  function interrupted(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, 'packages/cli/bin/aifab.js'), ...args], { cwd: root })
+      let stderr = ''
+      let sent = false
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        if (!sent && /aifab: running /.test(stderr)) {
+          sent = true
+          child.kill(signal)
+        }
+      })
+      child.stdout.resume()
+      child.on('close', (code) => resolve({ code, stderr }))
+    })
+  }
+  const flagship = ['traces/ring-allreduce-64r-64mib.json', '--topology', 'configs/topologies/leaf-spine-8x8x8-400g.json']
+
+  it('replay: Ctrl-C writes the partial report and exits 3', async () => {
+    const out = join(dir, 'replay')
+    const r = await interrupted(['replay', ...flagship, '--profile', 'configs/profiles/roce.json', '--out', out], 'SIGINT')
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.stderr).toMatch(/SIGINT: stopping the runs/)
+    expect(r.stderr).toMatch(/run stopped \(interrupted\) with \d+ of 8064 ops unfinished/)
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+    expect(rep.outcome).toBe('interrupted')
+    expect(rep.conservation.ok).toBe(true)
+    expect(rep.summary.completionTimePs).toBeNull()
+  })
+
+  it('compare on two worker threads: SIGTERM stops both runs, both partial reports are written', async () => {
+    const out = join(dir, 'compare')
+    const r = await interrupted(['compare', ...flagship, '--baseline', 'configs/profiles/roce.json', '--candidate', 'configs/profiles/ai-ethernet.json', '--workers', '2', '--out', out], 'SIGTERM')
+    expect(r.code, r.stderr).toBe(3)
+    const doc = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'))
+    expect([doc.baseline.outcome, doc.candidate.outcome]).toEqual(['interrupted', 'interrupted'])
+  })
+})
