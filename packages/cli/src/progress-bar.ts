@@ -4,12 +4,16 @@ import { fmtTime } from '@aifab/report'
 /**
  * A progress bar on stderr for a run that lasts more than a second, when
  * stderr is a terminal: ops done of the trace's ops, simulated time, events/s
- * and the ETA. Fed by the replay's progress calls; redrawn at most 10 times a second.
+ * and the ETA. Fed by the replay's progress calls (or, for runs on worker
+ * threads, by the sum of theirs); redrawn at most 10 times a second.
  */
 export class ProgressBar {
   private bar: cliProgress.SingleBar | null = null
   private readonly startMs = performance.now()
   private lastMs = 0
+
+  /** `newlineFirst`: the bar starts on a line of its own below a line left open (`aifab: running ... `). */
+  constructor(private readonly newlineFirst = true) {}
 
   static wanted(quiet: boolean): boolean {
     return !quiet && process.stderr.isTTY === true
@@ -25,14 +29,16 @@ export class ProgressBar {
         { stream: process.stderr, format: '  {bar} {value}/{total} ops | simulated {sim} | {rate} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
       )
-      process.stderr.write('\n')
+      if (this.newlineFirst) process.stderr.write('\n')
       this.bar.start(total, completed, payload)
     } else {
       this.bar.update(completed, payload)
     }
   }
 
+  /** Clears the bar; the next update draws it again (a line can be printed in between). */
   stop(): void {
     this.bar?.stop()
+    this.bar = null
   }
 }

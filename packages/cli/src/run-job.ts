@@ -28,6 +28,8 @@ export interface RunJob {
   check: boolean
   /** Set by the main thread to stop the run at its next slice (Ctrl-C: see interrupt.ts); shared memory, so a worker sees it. */
   stop?: Int32Array
+  /** Report progress to the main thread (for its progress bar). */
+  progress?: boolean
 }
 
 /** The scenario a job runs, given its trace and controller. */
@@ -54,11 +56,16 @@ export function usesCcModule(j: RunJob): boolean {
 /** The last trace a worker read: the jobs of one command share it. */
 let cached: { file: string; trace: Trace } | null = null
 
-/** Runs the job in this thread (a worker's): reads the trace (which must hash as the command's did) and the controller. */
-export async function runJob(j: RunJob): Promise<ScenarioRun> {
+/**
+ * Runs the job in this thread (a worker's): reads the trace (which must hash
+ * as the command's did) and the controller; `onProgress` is told how far the
+ * run is when the job asks for progress.
+ */
+export async function runJob(j: RunJob, onProgress?: ReplayLimits['onProgress']): Promise<ScenarioRun> {
   if (cached?.file !== j.traceFile) {
     if (sha256OfFile(j.traceFile) !== j.traceSha256) throw new InputError(j.traceFile, '', `changed while the runs were starting: expected sha256 ${j.traceSha256}`)
     cached = { file: j.traceFile, trace: loadTrace(j.traceFile) }
   }
-  return runScenario(scenarioOf(j, cached.trace, await loadCc(j.cc, '/', '--cc')))
+  const scenario = scenarioOf(j, cached.trace, await loadCc(j.cc, '/', '--cc'))
+  return runScenario(j.progress === true && onProgress !== undefined ? { ...scenario, limits: { ...scenario.limits, onProgress } } : scenario)
 }

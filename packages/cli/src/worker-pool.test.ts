@@ -9,7 +9,12 @@ parentPort.on('message', (n) => {
   if (n === 13) return parentPort.postMessage({ error: 'unlucky' })
   if (n === 66) process.exit(7)
   if (n === 99) setTimeout(() => { throw new Error('uncaught 99') })
-  else setTimeout(() => parentPort.postMessage({ result: { n, twice: 2 * n, threadId } }), 10 + (n % 3))
+  else if (n >= 100) {
+    // Progress first: 1, then 2 of n - 100 steps.
+    parentPort.postMessage({ progress: [1, n - 100, 0, 0] })
+    parentPort.postMessage({ progress: [2, n - 100, 0, 0] })
+    setTimeout(() => parentPort.postMessage({ result: { n, twice: 2 * n, threadId } }), 5)
+  } else setTimeout(() => parentPort.postMessage({ result: { n, twice: 2 * n, threadId } }), 10 + (n % 3))
 })
 parentPort.postMessage({ ready: true })
 `
@@ -47,6 +52,22 @@ describe('worker pool', () => {
     expect(seen.get(99)).toBe('worker thread died: uncaught 99')
     for (const n of [1, 2, 3, 4, 5]) expect(seen.get(n)).toBe(2 * n)
     expect(seen.size).toBe(8)
+  })
+
+  it('passes each progress message on with the job it belongs to, before that job is done', async () => {
+    const events: string[] = []
+    await runOnWorkers<number, { twice: number }>(
+      [103, 104, 105],
+      2,
+      spawn,
+      (job, o) => void events.push(`${job} done ${'result' in o ? o.result.twice : o.error}`),
+      () => false,
+      (job, [completed, total]) => void events.push(`${job} ${completed}/${total}`),
+    )
+    for (const n of [103, 104, 105]) {
+      const mine = events.filter((e) => e.startsWith(`${n} `))
+      expect(mine).toEqual([`${n} 1/${n - 100}`, `${n} 2/${n - 100}`, `${n} done ${2 * n}`])
+    }
   })
 
   it('starts no further job once done says stop; the jobs under way still finish', async () => {

@@ -10,8 +10,15 @@ export interface InputErrorParts {
   expected: string
 }
 
-/** What a worker says: that it is ready for jobs, or the result of the job it was given. */
-export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | { ready?: false; error: string; input?: InputErrorParts }
+/** A run's progress, as a worker reports it: ops completed, ops in all, simulated time (ps), events. */
+export type ProgressCounts = [completed: number, total: number, simPs: number, events: number]
+
+/** What a worker says: that it is ready for jobs, how far the job it was given is, or that job's result. */
+export type WorkerMessage<R> =
+  | { ready: true }
+  | { ready?: false; progress: ProgressCounts }
+  | { ready?: false; result: R }
+  | { ready?: false; error: string; input?: InputErrorParts }
 
 /**
  * Runs jobs on a pool of worker threads: each job goes to the next free
@@ -22,7 +29,8 @@ export type WorkerMessage<R> = { ready: true } | { ready?: false; result: R } | 
  * place: what that job loaded (a controller module and the state it keeps)
  * never meets another job. Resolves when every job started is done and every
  * worker has exited. A worker posts `{ ready: true }` once it listens, then
- * one message per job.
+ * for each job any number of `{ progress }` messages (passed to `progress`)
+ * and one message with its result or error.
  */
 export function runOnWorkers<J, R>(
   jobs: readonly J[],
@@ -30,6 +38,7 @@ export function runOnWorkers<J, R>(
   spawn: () => Worker,
   done: (job: J, outcome: { result: R } | { error: string; input?: InputErrorParts }) => boolean | void,
   retireAfter: (job: J) => boolean = () => false,
+  progress: (job: J, counts: ProgressCounts) => void = () => {},
 ): Promise<void> {
   return new Promise((resolve) => {
     let next = 0
@@ -63,6 +72,10 @@ export function runOnWorkers<J, R>(
       }
       w.on('message', (m: WorkerMessage<R>) => {
         if (m.ready === true) return dispatch()
+        if ('progress' in m) {
+          if (current !== null) progress(current, m.progress)
+          return
+        }
         const job = finish('error' in m ? { error: m.error, ...(m.input !== undefined ? { input: m.input } : {}) } : { result: m.result })
         if (!retireAfter(job)) return dispatch()
         retiring = true

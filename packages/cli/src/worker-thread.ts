@@ -18,8 +18,17 @@ const setup = workerData as SweepSetup | null
 const loader = setup === null ? null : new PointLoader(setup)
 const reply = (m: WorkerMessage<unknown>) => port.postMessage(m)
 
+/** Progress for the main thread's bar, at most 10 messages a second (a run's slices can come far faster). */
+let lastProgressMs = 0
+const progress = (completed: number, total: number, simPs: number, events: number) => {
+  const now = performance.now()
+  if (now - lastProgressMs < 100) return
+  lastProgressMs = now
+  reply({ progress: [completed, total, simPs, events] })
+}
+
 port.on('message', (m: WorkerJob) => {
-  const work: Promise<unknown> = m.kind === 'point' ? runPoint(m.point, loader!) : runJob(m.job)
+  const work: Promise<unknown> = m.kind === 'point' ? runPoint(m.point, loader!) : runJob(m.job, progress)
   work.then(
     (result) => reply({ result }),
     // One line: the job is recorded as failed, the worker goes on with the next. Bad input keeps its kind (exit 2).
