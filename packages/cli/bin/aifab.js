@@ -13,14 +13,14 @@ const bundle = join(cli, 'dist', 'main.mjs')
 // Built with it: the bundled CLI starts its worker threads (sweep, compare, --seeds) from here.
 const worker = join(cli, 'dist', 'worker-thread.mjs')
 
-/** Newest modification time of the .ts files under the packages' src folders. */
+/** Newest modification time of the .ts files under the packages' src folders (tests beside them are not in the bundle). */
 function newestSourceMs() {
   let newest = 0
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name)
       if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
     }
   }
   const packages = join(cli, '..')
