@@ -1,6 +1,7 @@
 // `npm run bench`: fixed scenarios, each in a process of its own so its peak
 // memory is its own; prints a table (scenario, simulated time, events,
-// packet-hops, wall s, M packet-hops/s, peak RSS MB) and appends the rows to
+// packet-hops, wall s, M packet-hops/s, peak RSS MB, and the whole `aifab
+// replay` process a user runs on the same trace: wall s and peak RSS) and appends the rows to
 // .bench-history.jsonl (git-ignored) so a developer sees regressions.
 // `npm run bench -- --json` prints JSON instead; `npm run bench -- <text>`
 // runs the scenarios whose name contains the text; `--large` adds the
@@ -10,7 +11,9 @@
 // revision REV, the two side by side (see bench-ab.ts). Timing lives here,
 // never in unit tests.
 import { spawnSync, execFileSync } from 'node:child_process'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseByteSize } from '@aifab/core'
 import { genAlltoall, genPermutation, genRingAllreduce, placementOf, type Trace } from '@aifab/workload'
@@ -18,6 +21,7 @@ import { loadProfile, loadTopology, type ProfileOverrides } from './load-config.
 import { topologyShape } from '@aifab/topology'
 import { markdownTable } from '@aifab/report'
 import { runScenario } from './run-scenario.ts'
+import { writeTraceFile } from './write-trace-file.ts'
 import { AbInputError, runAb, type AbSummary } from './bench-ab.ts'
 
 interface Case {
@@ -74,6 +78,29 @@ interface Row {
   outcome: string
   /** With --repeat: the median over the runs of the wall time reported (warm, or cold for a large case). */
   medianWallSeconds?: number
+  /** The whole `aifab replay` process a user runs on the same trace (start-up, checks, report): wall time (fastest of the repeats) and that run's peak RSS. */
+  cliWallSeconds?: number
+  cliPeakRssMb?: number
+}
+
+/** The CLI's entry: what `npx aifab` runs (the bundle while it is fresh, else the sources through tsx). */
+const AIFAB_BIN = fileURLToPath(new URL('../bin/aifab.js', import.meta.url))
+
+/**
+ * Times one `aifab replay` of case `c` on `traceFile`, as a user would run it
+ * (invariant checks on, the summary printed), from process start to exit;
+ * a wrapper reports the process's peak RSS as it exits.
+ */
+function timeCli(c: Case, traceFile: string): { wallSeconds: number; peakRssMb: number } {
+  const flags = Object.entries(c.overrides ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).flatMap((x) => [`--${k}`, String(x)]))
+  const wrapper = `process.on('exit', () => process.stderr.write('\\nbench-peak-rss-kb ' + process.resourceUsage().maxRSS + '\\n')); await import(${JSON.stringify(AIFAB_BIN)})`
+  const args = ['--input-type=module', '-e', wrapper, '--', 'aifab', 'replay', traceFile, '--topology', c.topology, '--profile', c.profile, ...flags, '--quiet']
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const wallSeconds = (performance.now() - t0) / 1000
+  const rss = /bench-peak-rss-kb (\d+)/.exec(r.stderr)
+  if (r.status !== 0 || rss === null) throw new Error(`${c.name}: aifab replay exited ${r.status}: ${r.stderr.trim()}`)
+  return { wallSeconds, peakRssMb: Number(rss[1]) / 1024 }
 }
 
 /** One scenario, in this process: a cold run (what a user's single run pays, JIT included), then a warm one unless it is large. */
@@ -104,8 +131,14 @@ function runOne(c: Case): Row {
 
 const args = process.argv.slice(2)
 const one = args.indexOf('--one')
+const traceOut = args.indexOf('--write-trace')
 if (one >= 0) {
   process.stdout.write(JSON.stringify(runOne(cases[Number(args[one + 1])]!)))
+} else if (traceOut >= 0) {
+  // The case's trace as a file, for the CLI to read.
+  const c = cases[Number(args[traceOut + 1])]!
+  const shape = topologyShape(loadTopology(c.topology))
+  writeTraceFile(c.trace(shape.edges, shape.hostsPerEdge), args[traceOut + 2]!)
 } else {
   const json = args.includes('--json')
   const large = args.includes('--large')
@@ -151,20 +184,35 @@ if (one >= 0) {
   }
   const rows: Row[] = []
   const wallOf = (r: Row) => r.warmWallSeconds ?? r.coldWallSeconds
-  cases.forEach((c, i) => {
-    if ((c.large && !large) || (filter !== undefined && !c.name.includes(filter))) return
-    const runs: Row[] = []
-    for (let k = 0; k < repeat; k++) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(i)], { encoding: 'utf8', maxBuffer: 1 << 20 })
-      if (r.status !== 0) throw new Error(`${c.name}: ${r.stderr}`)
-      runs.push(JSON.parse(r.stdout) as Row)
-    }
-    const sorted = [...runs].sort((a, b) => wallOf(a) - wallOf(b))
-    const best = sorted[0]!
-    if (repeat > 1) best.medianWallSeconds = wallOf(sorted[Math.floor((sorted.length - 1) / 2)]!)
-    rows.push(best)
-    if (!json) process.stderr.write(`bench: ${c.name} done\n`)
-  })
+  const traces = mkdtempSync(join(tmpdir(), 'aifab-bench-'))
+  try {
+    cases.forEach((c, i) => {
+      if ((c.large && !large) || (filter !== undefined && !c.name.includes(filter))) return
+      const self = (...more: string[]) => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...more], { encoding: 'utf8', maxBuffer: 1 << 20 })
+        if (r.status !== 0) throw new Error(`${c.name}: ${r.stderr}`)
+        return r.stdout
+      }
+      const traceFile = join(traces, `case-${i}.json`)
+      self('--write-trace', String(i), traceFile)
+      const runs: Row[] = []
+      const cli: ReturnType<typeof timeCli>[] = []
+      for (let k = 0; k < repeat; k++) {
+        runs.push(JSON.parse(self('--one', String(i))) as Row)
+        cli.push(timeCli(c, traceFile))
+      }
+      const sorted = [...runs].sort((a, b) => wallOf(a) - wallOf(b))
+      const best = sorted[0]!
+      if (repeat > 1) best.medianWallSeconds = wallOf(sorted[Math.floor((sorted.length - 1) / 2)]!)
+      const fastestCli = cli.sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!
+      best.cliWallSeconds = fastestCli.wallSeconds
+      best.cliPeakRssMb = fastestCli.peakRssMb
+      rows.push(best)
+      if (!json) process.stderr.write(`bench: ${c.name} done\n`)
+    })
+  } finally {
+    rmSync(traces, { recursive: true, force: true })
+  }
   let commit = ''
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
@@ -175,7 +223,7 @@ if (one >= 0) {
   if (json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
   } else {
-    const head = ['scenario', 'simulated', 'events', 'packet-hops', repeat > 1 ? `wall s (cold / warm), fastest of ${repeat}` : 'wall s (cold / warm)', ...(repeat > 1 ? ['median'] : []), 'M packet-hops/s', 'peak RSS MB']
+    const head = ['scenario', 'simulated', 'events', 'packet-hops', repeat > 1 ? `wall s (cold / warm), fastest of ${repeat}` : 'wall s (cold / warm)', ...(repeat > 1 ? ['median'] : []), 'M packet-hops/s', 'peak RSS MB', 'aifab replay: s, MB']
     const body = rows.map((r) => [
       r.scenario,
       `${(r.simulatedUs / 1000).toFixed(3)} ms`,
@@ -185,6 +233,7 @@ if (one >= 0) {
       ...(repeat > 1 ? [r.medianWallSeconds!.toFixed(2)] : []),
       r.mPacketHopsPerSecond.toFixed(2),
       r.peakRssMb.toFixed(0),
+      `${r.cliWallSeconds!.toFixed(2)}, ${r.cliPeakRssMb!.toFixed(0)}`,
     ])
     console.log(markdownTable(head, body).join('\n'))
     const events = (name: string) => rows.find((r) => r.scenario.startsWith(name))?.events
