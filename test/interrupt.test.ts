@@ -1,8 +1,8 @@
 // Ctrl-C and SIGTERM: a run stops at a slice boundary, exactly where an event
 // limit at the same count would have stopped it, and the CLI writes the
 // partial reports (outcome `interrupted`, exit 3) instead of dying with nothing.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildFabric, type Fabric } from '@aifab/topology'
@@ -36,6 +36,13 @@ describe('stopping a run on request', () => {
     const sliced = reported(f, await replayYielding(f, trace, 'test', { stopRequested: () => (asked++, false) }))
     expect(asked).toBeGreaterThan(3)
     expect(toJson(sliced.report)).toBe(toJson(plain.report))
+  })
+
+  it('is not taken once every op is done: the timers that drain after are part of a complete run', () => {
+    let done = false
+    const late = run({ onProgress: (completed, total) => (done = completed === total), stopRequested: () => done })
+    expect(done).toBe(true)
+    expect(toJson(late.report)).toBe(toJson(run({}).report))
   })
 
   it('stops at a slice boundary, as an event limit at that count would, with every packet accounted for', () => {
@@ -87,6 +94,13 @@ describe('aifab on SIGINT and SIGTERM', () => {
     expect(rep.outcome).toBe('interrupted')
     expect(rep.conservation.ok).toBe(true)
     expect(rep.summary.completionTimePs).toBeNull()
+    // Whole files only, no temporary ones left.
+    expect(readdirSync(out).sort()).toEqual(['report.json', 'summary.md'])
+    // Where the signal came is not an input: --from-report refuses, and says what reproduces it.
+    const again = spawnSync(process.execPath, [join(root, 'packages/cli/bin/aifab.js'), 'replay', '--from-report', join(out, 'report.json')], { cwd: root, encoding: 'utf8' })
+    expect(again.status).toBe(2)
+    expect(again.stderr.trim().split('\n')).toHaveLength(1)
+    expect(again.stderr).toContain(`run it again with --max-events ${rep.summary.events}`)
   })
 
   it('compare on two worker threads: SIGTERM stops both runs, both partial reports are written', async () => {

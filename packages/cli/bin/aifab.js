@@ -13,7 +13,7 @@ const bundle = join(cli, 'dist', 'main.mjs')
 // Built with it: the bundled CLI starts its worker threads (sweep, compare, --seeds) from here.
 const worker = join(cli, 'dist', 'worker-thread.mjs')
 
-/** Newest modification time of the .ts files under the packages' src folders (tests beside them are not in the bundle). */
+/** Newest modification time of the .ts files under the packages' src folders (tests beside them are not in the bundle), and of the CLI's package.json. */
 function newestSourceMs() {
   let newest = 0
   const walk = (dir) => {
@@ -28,7 +28,8 @@ function newestSourceMs() {
     const src = join(packages, pkg, 'src')
     if (existsSync(src)) walk(src)
   }
-  return newest
+  // The bundle carries the version from here (aifab --version).
+  return Math.max(newest, statSync(join(cli, 'package.json')).mtimeMs)
 }
 
 let main

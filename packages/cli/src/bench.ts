@@ -83,7 +83,7 @@ interface Row {
   cliPeakRssMb?: number
 }
 
-/** The CLI's entry: what `npx aifab` runs (the bundle while it is fresh, else the sources through tsx). */
+/** The CLI's entry: what `npx aifab` runs (the bundle, which `npm run bench` builds first, so a run does not pay for tsx). */
 const AIFAB_BIN = fileURLToPath(new URL('../bin/aifab.js', import.meta.url))
 
 /**

@@ -1,9 +1,12 @@
+import { clearProgressBars } from './progress-bar.ts'
+
 /**
  * Ctrl-C (SIGINT) or SIGTERM (what a batch system sends at a job's time
  * limit) during `replay` or `compare`: rather than dying with nothing
  * written, the runs stop at their next slice (10 us of simulated time or 2^20
  * events) and the command writes their partial reports (outcome
- * `interrupted`, exit 3), as it does at --max-sim-time-us. A second signal
+ * `interrupted`, exit 3), as it does at --max-sim-time-us. Once the runs are
+ * done, a signal lets the reports being written finish. A second signal
  * quits at once.
  *
  * The request is one word of shared memory, so runs on worker threads see it
@@ -12,10 +15,12 @@
 export class Interrupt {
   /** Nonzero once a stop was asked for: what each run's `stopRequested` reads. */
   readonly flag = new Int32Array(new SharedArrayBuffer(4))
+  private writing = false
   private readonly onSignal = (signal: NodeJS.Signals) => {
+    clearProgressBars()
     if (Atomics.load(this.flag, 0) !== 0) process.exit(signal === 'SIGINT' ? 130 : 143)
     Atomics.store(this.flag, 0, 1)
-    process.stderr.write(`\naifab: ${signal}: stopping the runs to write their partial reports (again to quit at once)\n`)
+    process.stderr.write(`\naifab: ${signal}: ${this.writing ? 'finishing the reports being written' : 'stopping the runs to write their partial reports'} (again to quit at once)\n`)
   }
 
   /** Catches SIGINT and SIGTERM until `uninstall`. */
@@ -23,6 +28,11 @@ export class Interrupt {
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
     return this
+  }
+
+  /** The runs are done: a signal from now on only waits for the reports to be written. */
+  runsDone(): void {
+    this.writing = true
   }
 
   uninstall(): void {

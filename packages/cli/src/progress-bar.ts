@@ -7,6 +7,14 @@ import { fmtTime } from '@aifab/report'
  * and the ETA. Fed by the replay's progress calls (or, for runs on worker
  * threads, by the sum of theirs); redrawn at most 10 times a second.
  */
+/** The bars on screen: a signal's message or exit clears them first (see clearProgressBars). */
+const drawn = new Set<ProgressBar>()
+
+/** Clears every bar on screen, giving the terminal back its cursor and line wrapping. */
+export function clearProgressBars(): void {
+  for (const bar of drawn) bar.stop()
+}
+
 export class ProgressBar {
   private bar: cliProgress.SingleBar | null = null
   private readonly startMs = performance.now()
@@ -31,6 +39,7 @@ export class ProgressBar {
       )
       if (this.newlineFirst) process.stderr.write('\n')
       this.bar.start(total, completed, payload)
+      drawn.add(this)
     } else {
       this.bar.update(completed, payload)
     }
@@ -40,5 +49,6 @@ export class ProgressBar {
   stop(): void {
     this.bar?.stop()
     this.bar = null
+    drawn.delete(this)
   }
 }

@@ -113,6 +113,9 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
   const reports = readReports(file)
   const first = reports[0]!
   if (reports.some((r) => r.inputs === null)) throw new InputError(file, 'inputs', 'expected the inputs a CLI run records (this report was not written by aifab replay or compare)')
+  const cut = reports.find((r) => r.outcome === 'interrupted')
+  // Where a signal stopped it is not an input: the same run again is the one --max-events gives.
+  if (cut !== undefined) throw new InputError(file, 'outcome', `a run that was not interrupted (${cut.profile.name} was, after ${cut.summary.events} events: run it again with --max-events ${cut.summary.events}, or in full)`)
   const traceFile = first.trace.file
   const changed = (what: string, f: string, was: string) => {
     let now: string
@@ -180,7 +183,7 @@ interface RunEvents<T> {
   started?: (spec: RunSpec) => void
   /** As each run ends: what to keep of it (the rest of the run is dropped). */
   done: (spec: RunSpec, run: ScenarioRun) => T
-  /** A progress bar per run (replay, compare) when stderr is a terminal and the runs are in this thread. */
+  /** Progress bars when stderr is a terminal (replay, compare): one per run in this thread, one for all the runs on worker threads. */
   bars: boolean
 }
 
@@ -195,6 +198,8 @@ interface RunEvents<T> {
  * `done` kept of each run, in the order of `specs`. A run that fails in a
  * worker (not one whose controller throws: that is its report's outcome)
  * stops the dispatch of the rest and is thrown once the runs under way are done.
+ * With `stop`, each run stops at its next slice once the flag is set (Ctrl-C),
+ * and a run in this thread lets the event loop in between slices to hear it.
  */
 async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[], withInputs: boolean, on: RunEvents<T>, stop?: Interrupt): Promise<T[]> {
   const jobs = specs.map((spec): RunJob => {
@@ -255,7 +260,7 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
     ({ k }, o) => {
       // The bar gives way to the line the run's end prints, and comes back with the next progress.
       bar?.stop()
-      endedEvents += counts.get(k)?.[3] ?? 0
+      endedEvents += 'result' in o ? o.result.report.summary.events : (counts.get(k)?.[3] ?? 0)
       counts.delete(k)
       endedOps += p.trace.ops.length
       if ('error' in o) {
@@ -293,47 +298,52 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
   // Ctrl-C or SIGTERM from here on: the runs stop and their partial reports are written (see interrupt.ts).
   const interrupt = new Interrupt().install()
   if (!a.quiet && !inThread) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
-  const runs = await runAll(a, p, specs, true, {
-    bars: true,
-    started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profileIndex]!.name} on ${trace.name} ... `),
-    done: (spec, run) => {
-      const name = profiles[spec.profileIndex]!.name
-      if (!a.quiet) process.stderr.write(inThread ? `${runLine(run)}\n` : `aifab: ${name}: ${runLine(run)}\n`)
-      const s = run.report.summary
-      log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
-      return run
-    },
-  }, interrupt).finally(() => interrupt.uninstall())
-  const reports: Report[] = runs.map((r) => r.report)
-  const violations: (Violation | null)[] = runs.map((r) => r.violation)
+  try {
+    const runs = await runAll(a, p, specs, true, {
+      bars: true,
+      started: (spec) => a.quiet || process.stderr.write(`aifab: running ${profiles[spec.profileIndex]!.name} on ${trace.name} ... `),
+      done: (spec, run) => {
+        const name = profiles[spec.profileIndex]!.name
+        if (!a.quiet) process.stderr.write(inThread ? `${runLine(run)}\n` : `aifab: ${name}: ${runLine(run)}\n`)
+        const s = run.report.summary
+        log.info({ profile: name, wallSeconds: run.wallSeconds, events: s.events, packetHops: s.packetHops }, 'run done')
+        return run
+      },
+    }, interrupt)
+    interrupt.runsDone()
+    const reports: Report[] = runs.map((r) => r.report)
+    const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
-  if (a.json) process.stdout.write(toJson(reportDocument(reports)))
-  else process.stdout.write(renderSummary(reports))
+    if (a.json) process.stdout.write(toJson(reportDocument(reports)))
+    else process.stdout.write(renderSummary(reports))
 
-  if (a.out !== undefined) {
-    const written = writeOutputs(a.out, renderOutputs(reports, a.formats))
-    if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
-  }
+    if (a.out !== undefined) {
+      const written = writeOutputs(a.out, renderOutputs(reports, a.formats))
+      if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+    }
 
-  const ccBroken = reports.find((r) => r.outcome === 'cc-error')
-  if (ccBroken) {
-    process.stderr.write(`aifab: ${ccBroken.profile.name}: run stopped: ${ccBroken.error}; the partial report is written\n`)
-    return EXIT.internal
+    const ccBroken = reports.find((r) => r.outcome === 'cc-error')
+    if (ccBroken) {
+      process.stderr.write(`aifab: ${ccBroken.profile.name}: run stopped: ${ccBroken.error}; the partial report is written\n`)
+      return EXIT.internal
+    }
+    const broken = violations.findIndex((v) => v !== null)
+    if (broken >= 0) {
+      const v = violations[broken]!
+      process.stderr.write(`aifab: invariant violated (${reports[broken]!.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is written\n`)
+      return EXIT.internal
+    }
+    const stopped = reports.find((r) => r.outcome !== 'complete')
+    if (stopped) {
+      process.stderr.write(
+        `aifab: ${stopped.profile.name}: run stopped (${stopped.outcome}) with ${stopped.incompleteOps.length} of ${stopped.trace.ops} ops unfinished; the report lists them\n`,
+      )
+      return EXIT.incomplete
+    }
+    return EXIT.ok
+  } finally {
+    interrupt.uninstall()
   }
-  const broken = violations.findIndex((v) => v !== null)
-  if (broken >= 0) {
-    const v = violations[broken]!
-    process.stderr.write(`aifab: invariant violated (${reports[broken]!.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is written\n`)
-    return EXIT.internal
-  }
-  const stopped = reports.find((r) => r.outcome !== 'complete')
-  if (stopped) {
-    process.stderr.write(
-      `aifab: ${stopped.profile.name}: run stopped (${stopped.outcome}) with ${stopped.incompleteOps.length} of ${stopped.trace.ops} ops unfinished; the report lists them\n`,
-    )
-    return EXIT.incomplete
-  }
-  return EXIT.ok
 }
 
 /**

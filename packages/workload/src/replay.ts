@@ -17,8 +17,9 @@ export interface ReplayLimits {
   /** Told between slices (every 10 us of simulated time or 2^20 events) how far the run is (for a progress bar). Not an event: the run is the same with or without it. */
   onProgress?: (completedOps: number, totalOps: number, simPs: number, events: number) => void
   /**
-   * Asked between slices: true stops the run there, with outcome `interrupted`
-   * (Ctrl-C). Like onProgress, it changes nothing in a run it does not stop.
+   * Asked before each slice: true stops the run there, with outcome
+   * `interrupted` (Ctrl-C), unless every op is done already. Like onProgress,
+   * it changes nothing in a run it does not stop.
    */
   stopRequested?: () => boolean
 }
@@ -164,6 +165,9 @@ class Replayer implements MessageListener, EventTarget {
    */
   slice(): StopReason | null {
     const sched = this.fabric.sched
+    // Asked before each slice, the first too (a stop that came while the run waited to start costs it nothing);
+    // not once every op is done: the few events left (timers draining) are what a complete run's report counts.
+    if (this.limits.stopRequested?.() === true && this.completed < this.n) return 'interrupted'
     const left = this.maxEvents - (sched.executed - this.firstEvent)
     const cap = this.sliced ? Math.min(left, SLICE_EVENTS) : left
     let why: ReturnType<Scheduler['run']>
@@ -183,7 +187,7 @@ class Replayer implements MessageListener, EventTarget {
       return why
     }
     this.limits.onProgress?.(this.completed, this.n, sched.nowPs, sched.executed)
-    return this.limits.stopRequested?.() === true ? 'interrupted' : null
+    return null
   }
 
   /** The run's result, once `slice` has said why it ended. */
