@@ -85,5 +85,31 @@ describe('switch load balancing', () => {
     expect(sw.repicks).toBe(2)
     expect(ports.slice(1).map((p) => p.backlogBytes).sort()).toEqual([0, 1000, 3000])
   })
-})
 
+  it('counts the distinct paths a queue pair took, beyond 32 candidates too', () => {
+    const sched = new Scheduler()
+    const pool = new PacketPool()
+    const lb = { mode: 'spray', sprayOrder: 'round-robin', adaptiveThresholdBytes: 0, flowletGapPs: 1, flowletPick: 'hash' } as const
+    for (const candidates of [3, 32, 40]) {
+      const sw = new Switch({ id: 0, name: 's', lb, hashSeed: 1 }, sched, pool, new Rng(1))
+      for (let i = 0; i < candidates; i++) {
+        const link = new Link(sched, pool, `l${i}`, 1000)
+        link.next = { receive: (p) => pool.free(p) }
+        sw.addPort(new EgressPort(sched, pool, { name: `p${i}`, rateBps: 100e9, bufferBytes: 1 << 24 }, link))
+      }
+      sw.setRoutes([Array.from({ length: candidates }, (_, i) => i)])
+      // Queue pair 5 sends one packet per candidate (round-robin: each once), queue pair 200 two packets.
+      for (const [qp, packets] of [[5, candidates], [200, 2]] as const) {
+        for (let i = 0; i < packets; i++) {
+          const id = pool.alloc()
+          pool.kind[id] = PacketKind.DATA
+          pool.qp[id] = qp
+          pool.dst[id] = 0
+          pool.wireBytes[id] = 1000
+          sw.receive(id)
+        }
+      }
+      expect([sw.pathsUsed(5), sw.pathsUsed(200), sw.pathsUsed(7), sw.pathsUsed(100_000)]).toEqual([candidates, 2, 0, 0])
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import { ecmpHash, mix32, PacketKind, type PacketId, type PacketPool, type PacketSink, type Rng, type Scheduler } from '@aifab/core'
+import { ecmpHash, grown, mix32, PacketKind, type PacketId, type PacketPool, type PacketSink, type Rng, type Scheduler } from '@aifab/core'
 import type { EgressPort } from '@aifab/link'
 import type { LoadBalancingConfig } from './load-balancing.ts'
 
@@ -54,9 +54,14 @@ export class Switch implements PacketSink {
   private flowChoice: Int32Array | null = null
   private flowLastPs: Float64Array | null = null
   private flowSeq: Int32Array | null = null
-  /** Per queue pair, the set of candidate indices its data packets took here (bits 0..31 and 32..63). */
+  /** Per queue pair, the set of candidate indices its data packets took here: bits 0..31. */
   private pathMaskLo = new Int32Array(64)
-  private pathMaskHi = new Int32Array(64)
+  /**
+   * Bits 32..63, only in a switch with more than 32 candidates toward some
+   * destination (none in a fat tree up to k = 64): half the memory of the
+   * masks, which grow with the queue pairs (66 MB on the k=32 fat tree with both).
+   */
+  private pathMaskHi = new Int32Array(0)
 
   constructor(
     readonly cfg: SwitchConfig,
@@ -123,6 +128,7 @@ export class Switch implements PacketSink {
     })
     this.routeTo = Array.from(this.routePorts, (p) => this.ports[p]!)
     this.rrNext = new Int32Array(this.roundRobin ? n : 0)
+    if (this.pathMaskHi.length === 0 && lists.some((l) => l.length > 32)) this.pathMaskHi = new Int32Array(this.pathMaskLo.length)
   }
 
   /** Equal-cost egress ports toward `dstHost` (for reports and tests). */
@@ -134,7 +140,7 @@ export class Switch implements PacketSink {
 
   /** How many different candidates the data packets of queue pair `qp` took at this switch. */
   pathsUsed(qp: number): number {
-    return qp < this.pathMaskLo.length ? popcount(this.pathMaskLo[qp]!) + popcount(this.pathMaskHi[qp]!) : 0
+    return qp < this.pathMaskLo.length ? popcount(this.pathMaskLo[qp]!) + (qp < this.pathMaskHi.length ? popcount(this.pathMaskHi[qp]!) : 0) : 0
   }
 
   receive(pkt: PacketId): void {
@@ -218,12 +224,8 @@ export class Switch implements PacketSink {
   private recordPath(qp: number, choice: number): void {
     if (qp >= this.pathMaskLo.length) {
       const size = Math.max(qp + 1, this.pathMaskLo.length * 2)
-      const lo = new Int32Array(size)
-      const hi = new Int32Array(size)
-      lo.set(this.pathMaskLo)
-      hi.set(this.pathMaskHi)
-      this.pathMaskLo = lo
-      this.pathMaskHi = hi
+      this.pathMaskLo = grown(this.pathMaskLo, size)
+      if (this.pathMaskHi.length > 0) this.pathMaskHi = grown(this.pathMaskHi, size)
     }
     // Beyond 64 candidates, paths fold onto the same bits: a lower bound, stated in the report.
     const bit = choice & 63
