@@ -65,15 +65,15 @@ describe('aifab on SIGINT and SIGTERM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aifab-interrupt-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  /** Starts aifab, sends `signal` once its stderr shows the runs began, and resolves with its exit. */
-  function interrupted(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+  /** Starts aifab, sends `signal` once its stderr shows the runs began (`started`), and resolves with its exit. */
+  function interrupted(args: string[], signal: NodeJS.Signals, started = /aifab: running /): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [join(root, 'packages/cli/bin/aifab.js'), ...args], { cwd: root })
       let stderr = ''
       let sent = false
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString()
-        if (!sent && /aifab: running /.test(stderr)) {
+        if (!sent && started.test(stderr)) {
           sent = true
           child.kill(signal)
         }
@@ -109,5 +109,17 @@ describe('aifab on SIGINT and SIGTERM', () => {
     expect(r.code, r.stderr).toBe(3)
     const doc = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'))
     expect([doc.baseline.outcome, doc.candidate.outcome]).toEqual(['interrupted', 'interrupted'])
+  })
+
+  it('--seeds: the runs under way stop, the rest are not started, and the summary covers the seeds that completed', async () => {
+    const out = join(dir, 'seeds')
+    const r = await interrupted(['replay', ...flagship, '--profile', 'configs/profiles/ai-ethernet.json', '--seeds', '1..6', '--workers', '2', '--out', out], 'SIGINT', /6 runs/)
+    expect(r.code, r.stderr).toBe(3)
+    const doc = JSON.parse(readFileSync(join(out, 'seeds.json'), 'utf8'))
+    const outcomes: string[] = doc.profiles[0].runs.map((x: { outcome: string }) => x.outcome)
+    expect(outcomes).toHaveLength(6)
+    // Two were under way on the two workers; the four others never started.
+    expect(outcomes.every((o) => o === 'interrupted')).toBe(true)
+    expect(r.stderr.match(/not run \(interrupted\)/g)).toHaveLength(4)
   })
 })

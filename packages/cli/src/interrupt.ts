@@ -2,10 +2,11 @@ import { clearProgressBars } from './progress-bar.ts'
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM (what a batch system sends at a job's time
- * limit) during `replay` or `compare`: rather than dying with nothing
- * written, the runs stop at their next slice (10 us of simulated time or 2^20
- * events) and the command writes their partial reports (outcome
- * `interrupted`, exit 3), as it does at --max-sim-time-us. Once the runs are
+ * limit) during `replay` or `compare` (and `--seeds`): rather than dying with
+ * nothing written, the runs stop at their next slice (10 us of simulated time
+ * or 2^20 events) and the command writes their partial reports (outcome
+ * `interrupted`, exit 3), as it does at --max-sim-time-us; `--seeds` starts no
+ * further run and summarizes the seeds that completed. Once the runs are
  * done, a signal lets the reports being written finish. A second signal
  * quits at once.
  *
@@ -18,9 +19,14 @@ export class Interrupt {
   private writing = false
   private readonly onSignal = (signal: NodeJS.Signals) => {
     clearProgressBars()
-    if (Atomics.load(this.flag, 0) !== 0) process.exit(signal === 'SIGINT' ? 130 : 143)
+    if (this.requested) process.exit(signal === 'SIGINT' ? 130 : 143)
     Atomics.store(this.flag, 0, 1)
     process.stderr.write(`\naifab: ${signal}: ${this.writing ? 'finishing the reports being written' : 'stopping the runs to write their partial reports'} (again to quit at once)\n`)
+  }
+
+  /** Whether a stop was asked for. */
+  get requested(): boolean {
+    return Atomics.load(this.flag, 0) !== 0
   }
 
   /** Catches SIGINT and SIGTERM until `uninstall`. */

@@ -185,6 +185,8 @@ interface RunEvents<T> {
   done: (spec: RunSpec, run: ScenarioRun) => T
   /** Progress bars when stderr is a terminal (replay, compare): one per run in this thread, one for all the runs on worker threads. */
   bars: boolean
+  /** A run not started because a stop came first (Ctrl-C): what to keep in its place. Without it, such a run starts and stops at once. */
+  skipped?: (spec: RunSpec) => T
 }
 
 /**
@@ -222,6 +224,10 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   if (runsInThread(a, p, specs)) {
     // In this thread, with the controllers loaded to check the profiles: a module's only run, or built-ins.
     for (const [k, job] of jobs.entries()) {
+      if (stop?.requested === true && on.skipped !== undefined) {
+        kept.push(on.skipped(specs[k]!))
+        continue
+      }
       on.started?.(specs[k]!)
       const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar() : null
       const scenario = scenarioOf(job, p.trace, p.ccs[specs[k]!.profileIndex]!)
@@ -269,7 +275,8 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
         return false
       }
       kept[k] = on.done(specs[k]!, o.result)
-      return true
+      // After a stop, runs not yet started are skipped when the caller can say so.
+      return !(stop?.requested === true && on.skipped !== undefined)
     },
     (m) => usesCcModule(m.job),
     ({ k }, c) => {
@@ -284,6 +291,9 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
     const spec = specs[f.k]!
     throw new Error(`the run of ${p.profiles[spec.profileIndex]!.name}${a.seeds !== undefined ? `, seed ${spec.seed},` : ''} failed in its worker thread: ${f.error}`)
   }
+  specs.forEach((spec, k) => {
+    if (!(k in kept)) kept[k] = on.skipped!(spec)
+  })
   return kept
 }
 
@@ -350,17 +360,24 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
  * `--seeds`: every profile once per seed; prints (and with --out writes
  * seeds.md, seeds.csv, seeds.json) each headline figure's mean and 95%
  * interval. Exits 1 on a broken invariant or a controller that stopped its
- * run, 3 if any run did not complete.
+ * run, 3 if any run did not complete (Ctrl-C: the runs under way stop, the
+ * rest are not started, and the figures cover the seeds that completed).
  */
 async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
   const { profiles, trace } = p
   const specs = a.seeds!.flatMap((seed) => profiles.map((_, i) => ({ profileIndex: i, seed })))
   const workers = workersFor(a, specs.length)
   if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
+  // Ctrl-C or SIGTERM: the runs under way stop, the rest are not started, and the summary covers the seeds that completed.
+  const interrupt = new Interrupt().install()
   if (!a.quiet && !runsInThread(a, p, specs)) process.stderr.write(`aifab: ${specs.length} runs (${profiles.length} profile${profiles.length === 1 ? '' : 's'} x ${a.seeds!.length} seeds) on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
   // Each run's seed record and any trouble, not its whole report: a long --seeds run holds no more than that.
   const runs = await runAll(a, p, specs, false, {
     bars: false,
+    skipped: (spec) => {
+      if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profileIndex]!.name}, seed ${spec.seed}: not run (interrupted)\n`)
+      return { seedRun: { seed: spec.seed, outcome: 'interrupted', completionTimePs: null, efficiency: null, busbwGbps: null }, trouble: null }
+    },
     done: (spec, run) => {
       const name = profiles[spec.profileIndex]!.name
       if (!a.quiet) process.stderr.write(`aifab: ${name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
@@ -369,7 +386,7 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
         run.report.outcome === 'cc-error' ? `${name}, seed ${spec.seed}: run stopped: ${run.report.error}` : v !== null ? `invariant violated (${name}, seed ${spec.seed}: ${v.invariant}: ${v.element}: ${v.detail})` : null
       return { seedRun: seedRun(run.report), trouble }
     },
-  })
+  }, interrupt).finally(() => interrupt.uninstall())
   const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
   runs.forEach((run, k) => sweep[specs[k]!.profileIndex]!.runs.push(run.seedRun))
   const broken = runs.find((r) => r.trouble !== null)?.trouble ?? null
