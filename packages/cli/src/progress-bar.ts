@@ -9,9 +9,11 @@ import { fmtTime } from '@aifab/report'
  */
 /** The bars on screen: a signal's message or exit clears them first (see clearProgressBars). */
 const drawn = new Set<ProgressBar>()
+let silenced = false
 
-/** Clears every bar on screen, giving the terminal back its cursor and line wrapping. */
+/** Clears every bar on screen, giving the terminal back its cursor and line wrapping, and draws none after (a signal's lines stay readable). */
 export function clearProgressBars(): void {
+  silenced = true
   for (const bar of drawn) bar.stop()
 }
 
@@ -29,7 +31,7 @@ export class ProgressBar {
 
   update(completed: number, total: number, simPs: number, events: number): void {
     const now = performance.now()
-    if (now - this.startMs < 1000 || now - this.lastMs < 100) return
+    if (silenced || now - this.startMs < 1000 || now - this.lastMs < 100) return
     this.lastMs = now
     const payload = { sim: fmtTime(simPs), rate: `${((events / (now - this.startMs)) * 1e-3).toFixed(2)} M events/s` }
     if (this.bar === null) {
