@@ -54,3 +54,46 @@ export class ProgressBar {
     drawn.delete(this)
   }
 }
+
+/** A run's progress: ops completed, ops in all, simulated time (ps), events. */
+export type ProgressCounts = [completed: number, total: number, simPs: number, events: number]
+
+/**
+ * One bar for runs on worker threads: their ops summed (a run that ended
+ * counts whole: it has nothing more to show), their events summed, and the
+ * simulated time of the run furthest behind.
+ */
+export class SummedProgressBar {
+  private readonly bar = new ProgressBar(false)
+  private readonly live = new Map<number, ProgressCounts>()
+  private endedOps = 0
+  private endedEvents = 0
+
+  constructor(private readonly totalOps: number) {}
+
+  update(run: number, counts: ProgressCounts): void {
+    this.live.set(run, counts)
+    let completed = this.endedOps
+    let events = this.endedEvents
+    let simPs = Infinity
+    for (const [c, , t, e] of this.live.values()) {
+      completed += c
+      events += e
+      simPs = Math.min(simPs, t)
+    }
+    this.bar.update(completed, this.totalOps, simPs, events)
+  }
+
+  /** Run `run` of `ops` ops ended after `events` events (or as far as it last said): the bar gives way to the line its end prints, and comes back with the next progress. */
+  ended(run: number, ops: number, events?: number): void {
+    this.bar.stop()
+    this.endedEvents += events ?? this.live.get(run)?.[3] ?? 0
+    this.endedOps += ops
+    this.live.delete(run)
+  }
+
+  stop(): void {
+    this.bar.stop()
+  }
+}
+

@@ -12,12 +12,12 @@ import { writeOutputs } from './output.ts'
 import { runScenario, runScenarioYielding, type ScenarioRun } from './run-scenario.ts'
 import { Interrupt } from './interrupt.ts'
 import { scenarioOf, usesCcModule, type RunJob } from './run-job.ts'
-import { runOnWorkers, warnIfMoreThanCores, workerEntry, type InputErrorParts, type ProgressCounts } from './worker-pool.ts'
+import { runOnWorkers, warnIfMoreThanCores, workerEntry, type InputErrorParts } from './worker-pool.ts'
 import type { WorkerJob } from './worker-thread.ts'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { ProgressBar } from './progress-bar.ts'
+import { ProgressBar, SummedProgressBar } from './progress-bar.ts'
 import { readReports } from './report-command.ts'
 
 export interface RunArgs {
@@ -241,34 +241,14 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   }
   const url = workerEntry()
   let failed: { k: number; error: string; input?: InputErrorParts } | null = null
-  // One bar for the runs on worker threads: their ops summed, the simulated time of the one furthest behind.
-  const bar = on.bars && ProgressBar.wanted(a.quiet) ? new ProgressBar(false) : null
-  const counts = new Map<number, ProgressCounts>()
-  /** Ops of the runs that ended, counted as done (a run that stopped early has nothing more to show), and their events. */
-  let endedOps = 0
-  let endedEvents = 0
-  const showProgress = () => {
-    let completed = endedOps
-    let events = endedEvents
-    let simPs = Infinity
-    for (const [c, , t, e] of counts.values()) {
-      completed += c
-      events += e
-      simPs = Math.min(simPs, t)
-    }
-    bar!.update(completed, jobs.length * p.trace.ops.length, simPs, events)
-  }
+  const bar = on.bars && ProgressBar.wanted(a.quiet) ? new SummedProgressBar(jobs.length * p.trace.ops.length) : null
   const messages = jobs.map((job, k): WorkerJob & { kind: 'run'; k: number } => ({ kind: 'run', k, job: bar === null ? job : { ...job, progress: true } }))
   await runOnWorkers<(typeof messages)[number], ScenarioRun>(
     messages,
     workers,
     () => new Worker(url, { workerData: null }),
     ({ k }, o) => {
-      // The bar gives way to the line the run's end prints, and comes back with the next progress.
-      bar?.stop()
-      endedEvents += 'result' in o ? o.result.report.summary.events : (counts.get(k)?.[3] ?? 0)
-      counts.delete(k)
-      endedOps += p.trace.ops.length
+      bar?.ended(k, p.trace.ops.length, 'result' in o ? o.result.report.summary.events : undefined)
       if ('error' in o) {
         // The earliest run that failed, whichever finished first: the same message every time.
         if (failed === null || k < failed.k) failed = { k, error: o.error, ...(o.input !== undefined ? { input: o.input } : {}) }
@@ -279,10 +259,7 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
       return !(stop?.requested === true && on.skipped !== undefined)
     },
     (m) => usesCcModule(m.job),
-    ({ k }, c) => {
-      counts.set(k, c)
-      showProgress()
-    },
+    ({ k }, c) => bar?.update(k, c),
   )
   bar?.stop()
   if (failed !== null) {

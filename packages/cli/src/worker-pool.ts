@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Worker } from 'node:worker_threads'
+import type { ProgressCounts } from './progress-bar.ts'
 
 /** An InputError's parts, as a worker sends them back: the main thread raises it again (exit 2, not 1). */
 export interface InputErrorParts {
@@ -9,9 +10,6 @@ export interface InputErrorParts {
   path: string
   expected: string
 }
-
-/** A run's progress, as a worker reports it: ops completed, ops in all, simulated time (ps), events. */
-export type ProgressCounts = [completed: number, total: number, simPs: number, events: number]
 
 /** What a worker says: that it is ready for jobs, how far the job it was given is, or that job's result. */
 export type WorkerMessage<R> =
