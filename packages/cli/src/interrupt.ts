@@ -1,14 +1,12 @@
-import { clearProgressBars } from './progress-bar.ts'
-
 /**
  * Ctrl-C (SIGINT) or SIGTERM (what a batch system sends at a job's time
- * limit) during `replay` or `compare` (and `--seeds`): rather than dying with
- * nothing written, the runs stop at their next slice (10 us of simulated time
- * or 2^20 events) and the command writes their partial reports (outcome
- * `interrupted`, exit 3), as it does at --max-sim-time-us; `--seeds` starts no
- * further run and summarizes the seeds that completed. Once the runs are
- * done, a signal lets the reports being written finish. A second signal
- * quits at once.
+ * limit) during `replay`, `compare` or `--seeds`: rather than dying with
+ * nothing written, the runs under way stop at their next slice (10 us of
+ * simulated time or 2^20 events), and the command writes what it has:
+ * `replay` and `compare` their partial reports (outcome `interrupted`, exit
+ * 3), as at --max-sim-time-us; `--seeds` starts no further run and
+ * summarizes the seeds that completed. Once the runs are done, a signal lets
+ * the files being written finish. A second signal quits at once.
  *
  * The request is one word of shared memory, so runs on worker threads see it
  * too: a worker gets no signals, and its run never yields to its event loop.
@@ -16,18 +14,24 @@ import { clearProgressBars } from './progress-bar.ts'
 export class Interrupt {
   /** Nonzero once a stop was asked for: what each run's `stopRequested` reads. */
   readonly flag = new Int32Array(new SharedArrayBuffer(4))
+  /** Whether a stop was asked for. */
+  readonly requested = stopRequestedBy(this.flag)
   private writing = false
   private readonly onSignal = (signal: NodeJS.Signals) => {
-    clearProgressBars()
-    if (this.requested) process.exit(signal === 'SIGINT' ? 130 : 143)
+    this.clearScreen()
+    if (this.requested()) process.exit(signal === 'SIGINT' ? 130 : 143)
     Atomics.store(this.flag, 0, 1)
-    process.stderr.write(`\naifab: ${signal}: ${this.writing ? 'finishing the reports being written' : 'stopping the runs to write their partial reports'} (again to quit at once)\n`)
+    process.stderr.write(`\naifab: ${signal}: ${this.writing ? 'finishing the files being written' : this.stopping} (again to quit at once)\n`)
   }
 
-  /** Whether a stop was asked for. */
-  get requested(): boolean {
-    return Atomics.load(this.flag, 0) !== 0
-  }
+  /**
+   * `stopping`: what the command does on a first signal (for its message);
+   * `clearScreen`: clears what the command draws on the terminal (progress bars) before a signal's line.
+   */
+  constructor(
+    private readonly stopping: string,
+    private readonly clearScreen: () => void = () => {},
+  ) {}
 
   /** Catches SIGINT and SIGTERM until `uninstall`. */
   install(): this {
@@ -36,7 +40,7 @@ export class Interrupt {
     return this
   }
 
-  /** The runs are done: a signal from now on only waits for the reports to be written. */
+  /** The runs are done: a signal from now on only waits for the files to be written. */
   runsDone(): void {
     this.writing = true
   }

@@ -2,17 +2,22 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
- * Writes `files` (name -> content) into `dir`, creating it; returns the paths
- * written. Each goes to a temporary name first and is then renamed, so a
- * process killed while writing leaves whole files or none, never a truncated one.
+ * Writes `content` to `path` through a temporary name renamed over it, so a
+ * process killed while writing leaves the whole file or none, never a
+ * truncated one (a rename within a folder is atomic).
  */
+export function writeFileWhole(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, content)
+  renameSync(tmp, path)
+}
+
+/** Writes `files` (name -> content) into `dir`, creating it, each whole (writeFileWhole); returns the paths written. */
 export function writeOutputs(dir: string, files: Record<string, string>): string[] {
   mkdirSync(dir, { recursive: true })
   return Object.entries(files).map(([name, content]) => {
     const p = join(dir, name)
-    const tmp = `${p}.${process.pid}.tmp`
-    writeFileSync(tmp, content)
-    renameSync(tmp, p)
+    writeFileWhole(p, content)
     return p
   })
 }

@@ -1,12 +1,6 @@
 import cliProgress from 'cli-progress'
 import { fmtTime } from '@aifab/report'
 
-/**
- * A progress bar on stderr for a run that lasts more than a second, when
- * stderr is a terminal: ops done of the trace's ops, simulated time, events/s
- * and the ETA. Fed by the replay's progress calls (or, for runs on worker
- * threads, by the sum of theirs); redrawn at most 10 times a second.
- */
 /** The bars on screen: a signal's message or exit clears them first (see clearProgressBars). */
 const drawn = new Set<ProgressBar>()
 let silenced = false
@@ -17,6 +11,12 @@ export function clearProgressBars(): void {
   for (const bar of drawn) bar.stop()
 }
 
+/**
+ * A progress bar on stderr for a run that lasts more than a second, when
+ * stderr is a terminal: ops done of the trace's ops, simulated time, events/s
+ * and the ETA. Fed by the replay's progress calls (or, for runs on worker
+ * threads, by the sum of theirs); redrawn at most 10 times a second.
+ */
 export class ProgressBar {
   private bar: cliProgress.SingleBar | null = null
   private readonly startMs = performance.now()

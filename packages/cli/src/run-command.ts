@@ -17,7 +17,7 @@ import type { WorkerJob } from './worker-thread.ts'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { ProgressBar, SummedProgressBar } from './progress-bar.ts'
+import { clearProgressBars, ProgressBar, SummedProgressBar } from './progress-bar.ts'
 import { readReports } from './report-command.ts'
 
 export interface RunArgs {
@@ -113,9 +113,14 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
   const reports = readReports(file)
   const first = reports[0]!
   if (reports.some((r) => r.inputs === null)) throw new InputError(file, 'inputs', 'expected the inputs a CLI run records (this report was not written by aifab replay or compare)')
-  const cut = reports.find((r) => r.outcome === 'interrupted')
-  // Where a signal stopped it is not an input: the same run again is the one --max-events gives.
-  if (cut !== undefined) throw new InputError(file, 'outcome', `a run that was not interrupted (${cut.profile.name} was, after ${cut.summary.events} events: run it again with --max-events ${cut.summary.events}, or in full)`)
+  // Where a signal stopped a run is not an input: refused, with what does reproduce it.
+  const cut = reports.filter((r) => r.outcome === 'interrupted')
+  if (cut.length > 0) {
+    const when = cut.map((r) => (r.summary.events > 0 ? `${r.profile.name} after ${r.summary.events} events` : `${r.profile.name} before it began`)).join(', ')
+    const events = cut[0]!.summary.events
+    const instead = reports.length === 1 && events > 0 ? `run it again with --max-events ${events}, or in full` : 'run it again in full'
+    throw new InputError(file, 'outcome', `a run that was not interrupted, but ${when} stopped on a signal: ${instead}`)
+  }
   const traceFile = first.trace.file
   const changed = (what: string, f: string, was: string) => {
     let now: string
@@ -224,7 +229,7 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   if (runsInThread(a, p, specs)) {
     // In this thread, with the controllers loaded to check the profiles: a module's only run, or built-ins.
     for (const [k, job] of jobs.entries()) {
-      if (stop?.requested === true && on.skipped !== undefined) {
+      if (stop?.requested() === true && on.skipped !== undefined) {
         kept.push(on.skipped(specs[k]!))
         continue
       }
@@ -255,11 +260,14 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
         return false
       }
       kept[k] = on.done(specs[k]!, o.result)
-      // After a stop, runs not yet started are skipped when the caller can say so.
-      return !(stop?.requested === true && on.skipped !== undefined)
+      return true
     },
-    (m) => usesCcModule(m.job),
-    ({ k }, c) => bar?.update(k, c),
+    {
+      retireAfter: (m) => usesCcModule(m.job),
+      progress: ({ k }, c) => bar?.update(k, c),
+      // After a stop, runs not yet started are skipped when the caller can say so.
+      canStart: () => !(stop?.requested() === true && on.skipped !== undefined),
+    },
   )
   bar?.stop()
   if (failed !== null) {
@@ -283,7 +291,7 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
   const inThread = runsInThread(a, p, specs)
   if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
   // Ctrl-C or SIGTERM from here on: the runs stop and their partial reports are written (see interrupt.ts).
-  const interrupt = new Interrupt().install()
+  const interrupt = new Interrupt('stopping the runs to write their partial reports', clearProgressBars).install()
   if (!a.quiet && !inThread) process.stderr.write(`aifab: running ${profiles.map((x) => x.name).join(', ')} on ${trace.name} on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
   try {
     const runs = await runAll(a, p, specs, true, {
@@ -346,37 +354,42 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
   const workers = workersFor(a, specs.length)
   if (a.workers !== undefined) warnIfMoreThanCores(a.workers)
   // Ctrl-C or SIGTERM: the runs under way stop, the rest are not started, and the summary covers the seeds that completed.
-  const interrupt = new Interrupt().install()
+  const interrupt = new Interrupt('stopping the runs; the summary will cover the seeds that completed').install()
   if (!a.quiet && !runsInThread(a, p, specs)) process.stderr.write(`aifab: ${specs.length} runs (${profiles.length} profile${profiles.length === 1 ? '' : 's'} x ${a.seeds!.length} seeds) on ${workers} worker thread${workers === 1 ? '' : 's'}\n`)
-  // Each run's seed record and any trouble, not its whole report: a long --seeds run holds no more than that.
-  const runs = await runAll(a, p, specs, false, {
-    bars: false,
-    skipped: (spec) => {
-      if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profileIndex]!.name}, seed ${spec.seed}: not run (interrupted)\n`)
-      return { seedRun: { seed: spec.seed, outcome: 'interrupted', completionTimePs: null, efficiency: null, busbwGbps: null }, trouble: null }
-    },
-    done: (spec, run) => {
-      const name = profiles[spec.profileIndex]!.name
-      if (!a.quiet) process.stderr.write(`aifab: ${name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
-      const v = run.violation
-      const trouble =
-        run.report.outcome === 'cc-error' ? `${name}, seed ${spec.seed}: run stopped: ${run.report.error}` : v !== null ? `invariant violated (${name}, seed ${spec.seed}: ${v.invariant}: ${v.element}: ${v.detail})` : null
-      return { seedRun: seedRun(run.report), trouble }
-    },
-  }, interrupt).finally(() => interrupt.uninstall())
-  const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
-  runs.forEach((run, k) => sweep[specs[k]!.profileIndex]!.runs.push(run.seedRun))
-  const broken = runs.find((r) => r.trouble !== null)?.trouble ?? null
-  const md = renderSeedsSummary(trace.name, sweep)
-  const doc = seedsDocument(trace.name, sweep)
-  process.stdout.write(a.json ? toJson(doc) : md)
-  if (a.out !== undefined) {
-    const written = writeOutputs(a.out, { 'seeds.md': md, 'seeds.csv': renderSeedsCsv(sweep), 'seeds.json': toJson(doc) })
-    if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+  try {
+    // Each run's seed record and any trouble, not its whole report: a long --seeds run holds no more than that.
+    const runs = await runAll(a, p, specs, false, {
+      bars: false,
+      skipped: (spec) => {
+        if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profileIndex]!.name}, seed ${spec.seed}: not run (interrupted)\n`)
+        return { seedRun: { seed: spec.seed, outcome: 'interrupted', completionTimePs: null, efficiency: null, busbwGbps: null }, trouble: null }
+      },
+      done: (spec, run) => {
+        const name = profiles[spec.profileIndex]!.name
+        if (!a.quiet) process.stderr.write(`aifab: ${name}, seed ${spec.seed}: ${run.report.outcome}, ${run.report.summary.completionTimePs === null ? '-' : fmtTime(run.report.summary.completionTimePs)}\n`)
+        const v = run.violation
+        const trouble =
+          run.report.outcome === 'cc-error' ? `${name}, seed ${spec.seed}: run stopped: ${run.report.error}` : v !== null ? `invariant violated (${name}, seed ${spec.seed}: ${v.invariant}: ${v.element}: ${v.detail})` : null
+        return { seedRun: seedRun(run.report), trouble }
+      },
+    }, interrupt)
+    interrupt.runsDone()
+    const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
+    runs.forEach((run, k) => sweep[specs[k]!.profileIndex]!.runs.push(run.seedRun))
+    const broken = runs.find((r) => r.trouble !== null)?.trouble ?? null
+    const md = renderSeedsSummary(trace.name, sweep)
+    const doc = seedsDocument(trace.name, sweep)
+    process.stdout.write(a.json ? toJson(doc) : md)
+    if (a.out !== undefined) {
+      const written = writeOutputs(a.out, { 'seeds.md': md, 'seeds.csv': renderSeedsCsv(sweep), 'seeds.json': toJson(doc) })
+      if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+    }
+    if (broken !== null) {
+      process.stderr.write(`aifab: ${broken}\n`)
+      return EXIT.internal
+    }
+    return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete
+  } finally {
+    interrupt.uninstall()
   }
-  if (broken !== null) {
-    process.stderr.write(`aifab: ${broken}\n`)
-    return EXIT.internal
-  }
-  return sweep.every((p) => p.runs.every((r) => r.outcome === 'complete')) ? EXIT.ok : EXIT.incomplete
 }

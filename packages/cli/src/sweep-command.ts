@@ -79,7 +79,7 @@ export async function sweepCommand(a: SweepArgs): Promise<number> {
       say(`[${results.length}/${mine.length}] ${p.id} ${p.label}: ${statusOf(figures)}`)
     },
     // A point with a controller module gets a thread that has not loaded it: its state lasts one point.
-    ({ point }) => withModule.has(profileKey(point)),
+    { retireAfter: ({ point }) => withModule.has(profileKey(point)) },
   )
   const wallSeconds = (performance.now() - t0) / 1000
 

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { toJson, type OutputFormat, type SweepPoint } from '@aifab/report'
 import type { GridPoint } from './sweep-grid.ts'
+import { writeFileWhole } from './output.ts'
 
 /** Written last into points/<id>/: the point is done, and this is what it gave. */
 const POINT_RECORD = 'point.json'
@@ -27,8 +28,7 @@ interface PointRecord {
 export function writePointRecord(outDir: string, run: RunIdentity, files: readonly string[], point: SweepPoint): void {
   const file = join(outDir, 'points', point.id, POINT_RECORD)
   const record: PointRecord = { format: 'aifab.sweep-point', version: 1, specSha256: run.specSha256, codeSha256: run.codeSha256, formats: [...run.formats], files: [...files], point }
-  writeFileSync(`${file}.tmp`, toJson(record))
-  renameSync(`${file}.tmp`, file)
+  writeFileWhole(file, toJson(record))
 }
 
 /** What a reusable point must have been computed with. */

@@ -61,8 +61,7 @@ describe('worker pool', () => {
       2,
       spawn,
       (job, o) => void events.push(`${job} done ${'result' in o ? o.result.twice : o.error}`),
-      () => false,
-      (job, [completed, total]) => void events.push(`${job} ${completed}/${total}`),
+      { progress: (job, [completed, total]) => void events.push(`${job} ${completed}/${total}`) },
     )
     for (const n of [103, 104, 105]) {
       const mine = events.filter((e) => e.startsWith(`${n} `))
@@ -78,6 +77,31 @@ describe('worker pool', () => {
     })
     expect(seen).toEqual([1, 2])
   })
+  it('once canStart says no, no job goes out, not even to a worker that becomes ready or replaces a retired one', async () => {
+    for (const [workers, retire] of [[1, false], [1, true], [3, false], [3, true]] as const) {
+      let open = true
+      const seen: number[] = []
+      await runOnWorkers<number, unknown>(
+        [1, 2, 3, 4, 5, 6, 7],
+        workers,
+        spawn,
+        (job) => {
+          seen.push(job)
+          // The stop comes as the second job ends.
+          if (seen.length === 2) open = false
+        },
+        { canStart: () => open, retireAfter: () => retire },
+      )
+      // The jobs out when the stop came end; none after. With one worker that is two; with three, at most four.
+      expect(seen.length, `${workers} workers, retire ${retire}`).toBeLessThanOrEqual(workers === 1 ? 2 : 4)
+      expect(new Set(seen).size).toBe(seen.length)
+    }
+    // A stop before anything starts: nothing runs, and the pool still resolves.
+    const none: number[] = []
+    await runOnWorkers<number, unknown>([1, 2, 3], 2, spawn, (job) => void none.push(job), { canStart: () => false })
+    expect(none).toEqual([])
+  })
+
   it('a worker that ran a job retireAfter names is replaced: the next job meets a fresh thread', async () => {
     const threadOf = new Map<number, number>()
     // Odd jobs retire their worker; one worker, so the jobs run in order.
@@ -88,7 +112,7 @@ describe('worker pool', () => {
       (job, o) => {
         if ('result' in o) threadOf.set(job, o.result.threadId)
       },
-      (job) => job % 2 === 1,
+      { retireAfter: (job) => job % 2 === 1 },
     )
     expect(threadOf.get(2)).toBe(threadOf.get(3))
     expect(threadOf.get(4)).not.toBe(threadOf.get(3))

@@ -18,6 +18,16 @@ export type WorkerMessage<R> =
   | { ready?: false; result: R }
   | { ready?: false; error: string; input?: InputErrorParts }
 
+/** runOnWorkers' optional hooks. */
+export interface WorkerPoolOptions<J> {
+  /** Whether the worker that ran `job` must exit (a fresh one takes its place). */
+  retireAfter?: (job: J) => boolean
+  /** Told of each `{ progress }` message, with the job it belongs to. */
+  progress?: (job: J, counts: ProgressCounts) => void
+  /** Asked before each job is handed out: false starts no further job (a stop, such as Ctrl-C), the jobs under way still end. */
+  canStart?: () => boolean
+}
+
 /**
  * Runs jobs on a pool of worker threads: each job goes to the next free
  * worker, in the order given. `done` gets every job's result, or an error
@@ -35,9 +45,11 @@ export function runOnWorkers<J, R>(
   workers: number,
   spawn: () => Worker,
   done: (job: J, outcome: { result: R } | { error: string; input?: InputErrorParts }) => boolean | void,
-  retireAfter: (job: J) => boolean = () => false,
-  progress: (job: J, counts: ProgressCounts) => void = () => {},
+  more: WorkerPoolOptions<J> = {},
 ): Promise<void> {
+  const retireAfter = more.retireAfter ?? (() => false)
+  const progress = more.progress ?? (() => {})
+  const canStart = more.canStart ?? (() => true)
   return new Promise((resolve) => {
     let next = 0
     let finished = 0
@@ -46,6 +58,11 @@ export function runOnWorkers<J, R>(
     const settle = () => {
       if (alive === 0 && (stopped || finished === jobs.length)) resolve()
     }
+    // Whether another job may go out: not after done said no, nor once canStart does (which stops the rest for good).
+    const mayStart = () => {
+      if (!stopped && !canStart()) stopped = true
+      return !stopped
+    }
     const start = () => {
       alive++
       const w = spawn()
@@ -53,7 +70,7 @@ export function runOnWorkers<J, R>(
       let lastError: string | null = null
       let retiring = false
       const dispatch = () => {
-        if (stopped || next >= jobs.length) {
+        if (next >= jobs.length || !mayStart()) {
           retiring = true
           void w.terminate()
           return
@@ -78,7 +95,7 @@ export function runOnWorkers<J, R>(
         if (!retireAfter(job)) return dispatch()
         retiring = true
         void w.terminate()
-        if (!stopped && next < jobs.length) start()
+        if (next < jobs.length && mayStart()) start()
       })
       // An exception the worker did not catch ends it; 'exit' follows.
       w.on('error', (e: Error) => {
@@ -88,14 +105,14 @@ export function runOnWorkers<J, R>(
         alive--
         if (!retiring) {
           // Died with a job: that job fails. Died before taking one (it could not start): the next job fails, so a worker that can never start cannot loop forever.
-          if (current === null && next < jobs.length && !stopped) current = jobs[next++]!
+          if (current === null && next < jobs.length && mayStart()) current = jobs[next++]!
           if (current !== null) finish({ error: `worker thread died: ${lastError ?? `exit code ${code}`}` })
-          if (next < jobs.length && !stopped) start()
+          if (next < jobs.length && mayStart()) start()
         }
         settle()
       })
     }
-    for (let i = 0; i < Math.min(workers, jobs.length); i++) start()
+    for (let i = 0; i < Math.min(workers, jobs.length) && mayStart(); i++) start()
     settle()
   })
 }

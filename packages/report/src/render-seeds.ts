@@ -64,8 +64,15 @@ export function renderSeedsSummary(traceName: string, sweep: readonly SeedRuns[]
     out.push('')
     for (const p of sweep.slice(1)) {
       const e = stat(p.runs.map((r) => r.efficiency))
-      if (e !== null) out.push(`${p.profile} reaches ${pm(e, pct)} of line rate, ${(e.mean / base.mean).toFixed(2)}x ${sweep[0]!.profile} (${pm(base, pct)}), over ${seeds.length} seeds.`)
+      if (e !== null) out.push(`${p.profile} reaches ${pm(e, pct)} of line rate, ${(e.mean / base.mean).toFixed(2)}x ${sweep[0]!.profile} (${pm(base, pct)}), ${over(p, sweep[0]!, seeds.length)}.`)
     }
   }
   return out.join('\n') + '\n'
+}
+
+/** Which seeds a comparison's means stand on: all of them, or the runs of each side that completed. */
+function over(p: SeedRuns, base: SeedRuns, seeds: number): string {
+  const done = (q: SeedRuns) => q.runs.filter((r) => r.outcome === 'complete').length
+  const [mine, theirs] = [done(p), done(base)]
+  return mine === seeds && theirs === seeds ? `over ${seeds} seeds` : `over the runs that completed (${mine} and ${theirs} of ${seeds} seeds)`
 }

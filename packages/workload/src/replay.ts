@@ -165,7 +165,7 @@ class Replayer implements MessageListener, EventTarget {
    */
   slice(): StopReason | null {
     const sched = this.fabric.sched
-    // Asked before each slice, the first too (a stop that came while the run waited to start costs it nothing);
+    // Asked before each slice, the first too (a run that starts after the stop runs no event);
     // not once every op is done: the few events left (timers draining) are what a complete run's report counts.
     if (this.limits.stopRequested?.() === true && this.completed < this.n) return 'interrupted'
     const left = this.maxEvents - (sched.executed - this.firstEvent)
