@@ -96,4 +96,3 @@ export class SummedProgressBar {
     this.bar.stop()
   }
 }
-
