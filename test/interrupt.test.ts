@@ -101,7 +101,7 @@ describe('aifab on SIGINT and SIGTERM', () => {
     expect(again.status).toBe(2)
     expect(again.stderr.trim().split('\n')).toHaveLength(1)
     expect(rep.summary.events).toBeGreaterThan(0)
-    expect(again.stderr).toContain(`roce after ${rep.summary.events} events stopped on a signal: run it again with --max-events ${rep.summary.events}`)
+    expect(again.stderr).toContain(`(stopped on a signal: roce after ${rep.summary.events} events); rerun the original command with --max-events ${rep.summary.events}`)
   })
 
   it('compare on two worker threads: SIGTERM stops both runs, both partial reports are written', async () => {
@@ -121,7 +121,7 @@ describe('aifab on SIGINT and SIGTERM', () => {
     expect(r.stderr).toMatch(/seed 2: interrupted/)
     expect(r.stderr.match(/not run \(interrupted\)/g)).toHaveLength(3)
     const doc = JSON.parse(readFileSync(join(out, 'seeds.json'), 'utf8'))
-    expect(doc.profiles[0].runs.map((x: { outcome: string }) => x.outcome)).toEqual(['complete', 'interrupted', 'interrupted', 'interrupted', 'interrupted'])
+    expect(doc.profiles[0].runs.map((x: { outcome: string }) => x.outcome)).toEqual(['complete', 'interrupted', 'not-run', 'not-run', 'not-run'])
     expect(readFileSync(join(out, 'seeds.md'), 'utf8')).toMatch(/complete runs +\| +1 \/ 5/)
   })
 })

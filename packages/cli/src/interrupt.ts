@@ -5,8 +5,9 @@
  * simulated time or 2^20 events), and the command writes what it has:
  * `replay` and `compare` their partial reports (outcome `interrupted`, exit
  * 3), as at --max-sim-time-us; `--seeds` starts no further run and
- * summarizes the seeds that completed. Once the runs are done, a signal lets
- * the files being written finish. A second signal quits at once.
+ * summarizes the seeds that completed. A second signal quits at once. The
+ * files are written synchronously once the runs are done, so a signal then
+ * is only heard after them, and cuts none of them short.
  *
  * The request is one word of shared memory, so runs on worker threads see it
  * too: a worker gets no signals, and its run never yields to its event loop.
@@ -16,12 +17,11 @@ export class Interrupt {
   readonly flag = new Int32Array(new SharedArrayBuffer(4))
   /** Whether a stop was asked for. */
   readonly requested = stopRequestedBy(this.flag)
-  private writing = false
   private readonly onSignal = (signal: NodeJS.Signals) => {
     this.clearScreen()
     if (this.requested()) process.exit(signal === 'SIGINT' ? 130 : 143)
     Atomics.store(this.flag, 0, 1)
-    process.stderr.write(`\naifab: ${signal}: ${this.writing ? 'finishing the files being written' : this.stopping} (again to quit at once)\n`)
+    process.stderr.write(`\naifab: ${signal}: ${this.stopping} (again to quit at once)\n`)
   }
 
   /**
@@ -38,11 +38,6 @@ export class Interrupt {
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
     return this
-  }
-
-  /** The runs are done: a signal from now on only waits for the files to be written. */
-  runsDone(): void {
-    this.writing = true
   }
 
   uninstall(): void {

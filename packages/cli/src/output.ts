@@ -7,7 +7,8 @@ import { join } from 'node:path'
  * truncated one (a rename within a folder is atomic).
  */
 export function writeFileWhole(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.tmp`
+  // One name per file, not per process: a write cut short leaves a .tmp that the next write of the file takes over.
+  const tmp = `${path}.tmp`
   writeFileSync(tmp, content)
   renameSync(tmp, path)
 }

@@ -118,8 +118,8 @@ export async function fromReportCommand(file: string, a: Omit<RunArgs, 'trace' |
   if (cut.length > 0) {
     const when = cut.map((r) => (r.summary.events > 0 ? `${r.profile.name} after ${r.summary.events} events` : `${r.profile.name} before it began`)).join(', ')
     const events = cut[0]!.summary.events
-    const instead = reports.length === 1 && events > 0 ? `run it again with --max-events ${events}, or in full` : 'run it again in full'
-    throw new InputError(file, 'outcome', `a run that was not interrupted, but ${when} stopped on a signal: ${instead}`)
+    const instead = reports.length === 1 && events > 0 ? `rerun the original command with --max-events ${events}, or in full` : 'rerun the original command in full'
+    throw new InputError(file, 'outcome', `expected a run that was not interrupted (stopped on a signal: ${when}); ${instead}`)
   }
   const traceFile = first.trace.file
   const changed = (what: string, f: string, was: string) => {
@@ -305,7 +305,6 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
         return run
       },
     }, interrupt)
-    interrupt.runsDone()
     const reports: Report[] = runs.map((r) => r.report)
     const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
@@ -362,7 +361,7 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
       bars: false,
       skipped: (spec) => {
         if (!a.quiet) process.stderr.write(`aifab: ${profiles[spec.profileIndex]!.name}, seed ${spec.seed}: not run (interrupted)\n`)
-        return { seedRun: { seed: spec.seed, outcome: 'interrupted', completionTimePs: null, efficiency: null, busbwGbps: null }, trouble: null }
+        return { seedRun: { seed: spec.seed, outcome: 'not-run', completionTimePs: null, efficiency: null, busbwGbps: null }, trouble: null }
       },
       done: (spec, run) => {
         const name = profiles[spec.profileIndex]!.name
@@ -373,7 +372,6 @@ async function seedSweep(a: ExecuteArgs, p: Prepared): Promise<number> {
         return { seedRun: seedRun(run.report), trouble }
       },
     }, interrupt)
-    interrupt.runsDone()
     const sweep: SeedRuns[] = profiles.map((x) => ({ profile: x.name, runs: [] }))
     runs.forEach((run, k) => sweep[specs[k]!.profileIndex]!.runs.push(run.seedRun))
     const broken = runs.find((r) => r.trouble !== null)?.trouble ?? null

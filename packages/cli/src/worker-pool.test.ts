@@ -100,6 +100,16 @@ describe('worker pool', () => {
     const none: number[] = []
     await runOnWorkers<number, unknown>([1, 2, 3], 2, spawn, (job) => void none.push(job), { canStart: () => false })
     expect(none).toEqual([])
+    // A stop between a worker's start and its ready message: it gets no job.
+    let open = true
+    const late: number[] = []
+    const spawnThenStop = () => {
+      const w = spawn()
+      open = false
+      return w
+    }
+    await runOnWorkers<number, unknown>([1, 2, 3], 1, spawnThenStop, (job) => void late.push(job), { canStart: () => open })
+    expect(late).toEqual([])
   })
 
   it('a worker that ran a job retireAfter names is replaced: the next job meets a fresh thread', async () => {
