@@ -226,11 +226,13 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
   })
   const kept: T[] = []
   const workers = workersFor(a, specs.length)
+  // After a stop, runs not yet started are skipped when the caller can say what stands in for them.
+  const skipping = () => stop?.requested() === true && on.skipped !== undefined
   if (runsInThread(a, p, specs)) {
     // In this thread, with the controllers loaded to check the profiles: a module's only run, or built-ins.
     for (const [k, job] of jobs.entries()) {
-      if (stop?.requested() === true && on.skipped !== undefined) {
-        kept.push(on.skipped(specs[k]!))
+      if (skipping()) {
+        kept.push(on.skipped!(specs[k]!))
         continue
       }
       on.started?.(specs[k]!)
@@ -265,8 +267,7 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
     {
       retireAfter: (m) => usesCcModule(m.job),
       progress: ({ k }, c) => bar?.update(k, c),
-      // After a stop, runs not yet started are skipped when the caller can say so.
-      canStart: () => !(stop?.requested() === true && on.skipped !== undefined),
+      canStart: () => !skipping(),
     },
   )
   bar?.stop()
