@@ -523,9 +523,9 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
       }
       return
     }
-    const window = qp.rcvBitmap.length
+    const window = qp.rcvWindow
     const ahead = psn - qp.rcvNxt
-    if (ahead < 0 || (ahead < window && qp.rcvBitmap[psn % window] === 1)) {
+    if (ahead < 0 || (ahead < window && qp.rcvHolds(psn))) {
       this.rxDuplicates++
       this.reply(qp, pkt, PacketKind.ACK)
       return
@@ -538,14 +538,13 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     if (psn > qp.rcvHighest) qp.rcvHighest = psn
     if (ahead === 0) {
       qp.rcvNxt++
-      while (qp.rcvHeld > 0 && qp.rcvBitmap[qp.rcvNxt % window] === 1) {
-        qp.rcvBitmap[qp.rcvNxt % window] = 0
+      while (qp.rcvHolds(qp.rcvNxt)) {
+        qp.rcvBitmap![qp.rcvNxt % window] = 0
         qp.rcvHeld--
         qp.rcvNxt++
       }
     } else {
-      qp.rcvBitmap[psn % window] = 1
-      qp.rcvHeld++
+      qp.rcvHold(psn)
       if (qp.rcvHeld > this.reorderWindowPeak) this.reorderWindowPeak = qp.rcvHeld
       // How far ahead of the next expected PSN it landed: bucket b holds distances 2^b .. 2^(b+1) - 1.
       this.reorderDistance[Math.min(REORDER_BUCKETS - 1, 31 - Math.clz32(ahead))]!++
@@ -566,9 +565,8 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
    */
   private onTrimmed(qp: QueuePair, pkt: PacketId, psn: number): void {
     this.trimmedReceived++
-    const window = qp.rcvBitmap.length
     const ahead = psn - qp.rcvNxt
-    if (ahead < 0 || (!this.goBackN && ahead < window && qp.rcvBitmap[psn % window] === 1)) {
+    if (ahead < 0 || (!this.goBackN && ahead < qp.rcvWindow && qp.rcvHolds(psn))) {
       this.pool.free(pkt)
       return
     }
@@ -659,10 +657,10 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     let lo = 0
     let hi = 0
     if (qp.rcvHeld > 0) {
-      const w = qp.rcvBitmap.length
+      const w = qp.rcvWindow
       const n = Math.min(64, w - 1)
       for (let i = 0; i < n; i++) {
-        if (qp.rcvBitmap[(qp.rcvNxt + 1 + i) % w] !== 1) continue
+        if (qp.rcvBitmap![(qp.rcvNxt + 1 + i) % w] !== 1) continue
         if (i < 32) lo |= 1 << i
         else hi |= 1 << (i - 32)
       }

@@ -64,8 +64,15 @@ export class QueuePair {
 
   // Receiver.
   rcvNxt = 0
-  /** `reorder` mode: one flag per PSN in [rcvNxt, rcvNxt + window), indexed by PSN modulo the window. */
-  rcvBitmap: Uint8Array
+  /** `reorder` mode: how many PSNs from rcvNxt on the receiver can hold. */
+  readonly rcvWindow: number
+  /**
+   * `reorder` mode: one flag per PSN in [rcvNxt, rcvNxt + rcvWindow), indexed
+   * by PSN modulo the window; made on the first packet that arrives ahead of
+   * rcvNxt. Most queue pairs of a million-flow all-to-all never see one, and
+   * a typed array each would cost them more than all their other state.
+   */
+  rcvBitmap: Uint8Array | null = null
   /** `reorder` mode: packets accepted beyond rcvNxt, not yet in order. */
   rcvHeld = 0
   rcvHighest = -1
@@ -92,14 +99,26 @@ export class QueuePair {
     public cc: CongestionControl,
     reorderWindowPackets: number,
   ) {
-    this.rcvBitmap = new Uint8Array(reorderWindowPackets)
+    this.rcvWindow = reorderWindowPackets
+  }
+
+  /** Whether `psn`, at most rcvWindow - 1 ahead of rcvNxt, is held out of order. */
+  rcvHolds(psn: number): boolean {
+    return this.rcvHeld > 0 && this.rcvBitmap![psn % this.rcvWindow] === 1
+  }
+
+  /** Marks `psn` (ahead of rcvNxt, within the window) as held. */
+  rcvHold(psn: number): void {
+    if (this.rcvBitmap === null) this.rcvBitmap = new Uint8Array(this.rcvWindow)
+    this.rcvBitmap[psn % this.rcvWindow] = 1
+    this.rcvHeld++
   }
 
   /** Whether the receiver already holds `psn` (so a lost copy of it costs nothing). */
   hasReceived(psn: number): boolean {
     if (psn < this.rcvNxt) return true
     const ahead = psn - this.rcvNxt
-    return this.rcvHeld > 0 && ahead < this.rcvBitmap.length && this.rcvBitmap[psn % this.rcvBitmap.length] === 1
+    return ahead < this.rcvWindow && this.rcvHolds(psn)
   }
 
   /** Appends a message of `bytes` (> 0) for op `opId`, cut into packets of `mtuBytes`. */

@@ -356,20 +356,21 @@ function incompleteOps(trace: Trace, result: ReplayResult, failedQueuePairs: num
 }
 
 function pathRecord(fabric: Fabric): Report['paths'] {
+  // Per queue pair, the most candidates it took at any one switch: a pass over each switch's entries,
+  // not queue pairs x switches (a billion look-ups on a million-flow all-to-all).
+  const used = new Int32Array(fabric.qps.length)
+  for (const sw of fabric.switches) sw.paths.forEach((qp, n) => (used[qp] = Math.max(used[qp]!, n)))
   let sum = 0
   let min = Infinity
   let max = 0
-  let counted = 0
-  for (const qp of fabric.qps) {
-    let used = 0
-    for (const sw of fabric.switches) used = Math.max(used, sw.pathsUsed(qp.id))
+  for (let qp = 0; qp < used.length; qp++) {
     // Queue pairs whose packets never met a choice (same leaf) have one path.
-    if (used === 0) used = 1
-    sum += used
-    counted++
-    if (used < min) min = used
-    if (used > max) max = used
+    const u = used[qp] || 1
+    sum += u
+    if (u < min) min = u
+    if (u > max) max = u
   }
+  const counted = used.length
   const repicks = fabric.switches.reduce((s, sw) => s + sw.repicks, 0)
   return { queuePairs: counted, meanPerQueuePair: counted ? sum / counted : 0, minPerQueuePair: counted ? min : 0, maxPerQueuePair: max, repicks }
 }

@@ -1,6 +1,7 @@
-import { ecmpHash, grown, mix32, PacketKind, type PacketId, type PacketPool, type PacketSink, type Rng, type Scheduler } from '@aifab/core'
+import { ecmpHash, mix32, PacketKind, type PacketId, type PacketPool, type PacketSink, type Rng, type Scheduler } from '@aifab/core'
 import type { EgressPort } from '@aifab/link'
 import type { LoadBalancingConfig } from './load-balancing.ts'
+import { PathSetTable } from './path-set-table.ts'
 
 export interface SwitchConfig {
   id: number
@@ -54,14 +55,8 @@ export class Switch implements PacketSink {
   private flowChoice: Int32Array | null = null
   private flowLastPs: Float64Array | null = null
   private flowSeq: Int32Array | null = null
-  /** Per queue pair, the set of candidate indices its data packets took here: bits 0..31. */
-  private pathMaskLo = new Int32Array(64)
-  /**
-   * Bits 32..63, only in a switch with more than 32 candidates toward some
-   * destination (none in a fat tree up to k = 64): half the memory of the
-   * masks, which grow with the queue pairs (66 MB on the k=32 fat tree with both).
-   */
-  private pathMaskHi = new Int32Array(0)
+  /** Per queue pair, the candidate indices its data packets took here (what `paths` in the report counts). */
+  readonly paths = new PathSetTable()
 
   constructor(
     readonly cfg: SwitchConfig,
@@ -128,7 +123,6 @@ export class Switch implements PacketSink {
     })
     this.routeTo = Array.from(this.routePorts, (p) => this.ports[p]!)
     this.rrNext = new Int32Array(this.roundRobin ? n : 0)
-    if (this.pathMaskHi.length === 0 && lists.some((l) => l.length > 32)) this.pathMaskHi = new Int32Array(this.pathMaskLo.length)
   }
 
   /** Equal-cost egress ports toward `dstHost` (for reports and tests). */
@@ -140,7 +134,7 @@ export class Switch implements PacketSink {
 
   /** How many different candidates the data packets of queue pair `qp` took at this switch. */
   pathsUsed(qp: number): number {
-    return qp < this.pathMaskLo.length ? popcount(this.pathMaskLo[qp]!) + (qp < this.pathMaskHi.length ? popcount(this.pathMaskHi[qp]!) : 0) : 0
+    return this.paths.count(qp)
   }
 
   receive(pkt: PacketId): void {
@@ -157,7 +151,7 @@ export class Switch implements PacketSink {
     let choice = 0
     if (n > 1) {
       choice = this.choose(pkt, dst, start, n)
-      if (pool.kind[pkt] === PacketKind.DATA) this.recordPath(pool.qp[pkt]!, choice)
+      if (pool.kind[pkt] === PacketKind.DATA) this.paths.add(pool.qp[pkt]!, choice)
     }
     this.forwardedPackets++
     this.routeTo[start + choice]!.receive(pkt)
@@ -220,22 +214,4 @@ export class Switch implements PacketSink {
     }
     return best
   }
-
-  private recordPath(qp: number, choice: number): void {
-    if (qp >= this.pathMaskLo.length) {
-      const size = Math.max(qp + 1, this.pathMaskLo.length * 2)
-      this.pathMaskLo = grown(this.pathMaskLo, size)
-      if (this.pathMaskHi.length > 0) this.pathMaskHi = grown(this.pathMaskHi, size)
-    }
-    // Beyond 64 candidates, paths fold onto the same bits: a lower bound, stated in the report.
-    const bit = choice & 63
-    if (bit < 32) this.pathMaskLo[qp]! |= 1 << bit
-    else this.pathMaskHi[qp]! |= 1 << (bit - 32)
-  }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555)
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff
 }
