@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { InputError } from '@aifab/core'
 import { REPORT_FORMAT, REPORT_VERSION, renderOutputs, renderSummary, type OutputFormat, type Report } from '@aifab/report'
 import { writeOutputs } from './output.ts'
@@ -25,6 +25,8 @@ export function readReports(file: string): Report[] {
     doc = JSON.parse(readFileSync(file, 'utf8'))
   } catch (e) {
     const err = e as NodeJS.ErrnoException
+    // Written in pieces, a report can pass the longest string Node makes, which JSON.parse needs whole.
+    if (err.code === 'ERR_STRING_TOO_LONG') throw new InputError(file, '', `too large to read back (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB; this aifab reads reports up to 512 MiB): use the CSV files the run wrote, or run it again`)
     throw new InputError(file, '', err.code !== undefined ? `cannot read file: ${err.code}` : `not valid JSON: ${err.message}`)
   }
   const isReport = (x: unknown): x is Report => typeof x === 'object' && x !== null && (x as Report).format === REPORT_FORMAT

@@ -1,4 +1,4 @@
-import { fmtTime, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type RunInputs, type SeedRuns, type Violation } from '@aifab/report'
+import { fmtTime, jsonText, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type RunInputs, type SeedRuns, type Violation } from '@aifab/report'
 import { InputError, inputWarnings, psFromUs } from '@aifab/core'
 import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
 import type { Logger } from 'pino'
@@ -309,7 +309,8 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
     const reports: Report[] = runs.map((r) => r.report)
     const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
-    if (a.json) process.stdout.write(toJson(reportDocument(reports)))
+    // stdout to a file or pipe is written synchronously on Linux, piece by piece as it comes.
+    if (a.json) for (const piece of jsonText(reportDocument(reports))) process.stdout.write(piece)
     else process.stdout.write(renderSummary(reports))
 
     if (a.out !== undefined) {

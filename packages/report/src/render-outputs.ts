@@ -3,6 +3,7 @@ import { renderFlowsCsv, renderLinksCsv, renderSummaryCsv, renderTiersCsv } from
 import { renderHpccFct } from './render-hpcc-fct.ts'
 import { renderSummary, speedupOf } from './render-summary.ts'
 import { renderHtml } from './render-html.ts'
+import { jsonText, type FileText } from './json-chunks.ts'
 
 export const OUTPUT_FORMATS = ['json', 'md', 'csv', 'html', 'hpcc-fct'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
@@ -37,13 +38,14 @@ function prefixOf(i: number, runs: number): string {
  * in a comparison (see prefixOf); once, `summary.md`,
  * `summary.csv`, `report.html` and for a comparison `compare.json`.
  */
-export function renderOutputs(reports: readonly Report[], formats: readonly OutputFormat[]): Record<string, string> {
+export function renderOutputs(reports: readonly Report[], formats: readonly OutputFormat[]): Record<string, FileText> {
   const compare = reports.length > 1
   const prefix = (i: number) => prefixOf(i, reports.length)
-  const files: Record<string, string> = {}
+  const files: Record<string, FileText> = {}
   if (formats.includes('json')) {
-    reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = toJson(r)))
-    if (compare) files['compare.json'] = toJson(reportDocument(reports))
+    // In pieces: a run of two million flows passes the longest string V8 can make.
+    reports.forEach((r, i) => (files[`${prefix(i)}report.json`] = jsonText(r)))
+    if (compare) files['compare.json'] = jsonText(reportDocument(reports))
   }
   if (formats.includes('md')) files['summary.md'] = renderSummary(reports)
   if (formats.includes('csv')) {
