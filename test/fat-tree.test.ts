@@ -4,7 +4,7 @@
 // checks the ordering and a wide band.
 import { readFileSync } from 'node:fs'
 import { parseTopology } from '@aifab/topology'
-import { genPermutation } from '@aifab/workload'
+import { genAlltoall, genPermutation } from '@aifab/workload'
 import { describe, expect, it } from 'vitest'
 import { profile, simulate } from './helpers/scenario.ts'
 
@@ -24,5 +24,24 @@ describe('128-host permutation on a k=8 fat tree', () => {
     expect(ecmp.paths.maxPerQueuePair).toBe(1)
     // Spraying: every flow leaving its pod spreads over the 4 uplinks at each level.
     expect(spray.paths.maxPerQueuePair).toBe(4)
+  })
+})
+
+describe('path sets on a k=8 fat tree all-to-all', () => {
+  it('a switch keeps an entry for each queue pair that met a choice there, and for no other', () => {
+    // 16,256 queue pairs of one packet each. Going up, a packet chooses among 4 aggregation switches at its edge
+    // switch unless its destination shares the edge, and among 4 cores at its aggregation switch if it leaves the pod.
+    const { report, fabric } = simulate(genAlltoall({ ranks: 128, bytes: 4096 * 128 }), topo, profile('ai-ethernet'), 1)
+    expect(report.outcome).toBe('complete')
+    const sizes = (prefix: string) => fabric.switches.filter((s) => s.cfg.name.startsWith(prefix)).map((s) => s.paths.size)
+    // Per edge switch, its 4 hosts x the 124 hosts on other edges; per aggregation switch, its pod's 16 hosts x the
+    // 112 outside the pod, when the edge switches spread them over all 4 (what they hold between them).
+    const edge = sizes('edge')
+    const agg = sizes('agg')
+    expect(edge).toHaveLength(32)
+    expect(edge.every((n) => n === 4 * 124)).toBe(true)
+    expect(agg.reduce((a, b) => a + b, 0)).toBe(128 * 112)
+    expect(sizes('core').every((n) => n === 0)).toBe(true)
+    expect(report.paths.queuePairs).toBe(128 * 127)
   })
 })
