@@ -64,6 +64,8 @@ const cases: Case[] = [
     trace: (l, h) => genRingAllreduce({ ranks: 64, bytes: parseByteSize('64MiB'), placement: placementOf('interleave', 64, l, h) }),
   },
   { name: '8192-host permutation, 2 MB flows, spray + reorder, k=32 fat tree, 100G', topology: 'configs/topologies/fat-tree-k32-100g.json', profile: AIE, overrides: { lb: 'spray' }, trace: perm(8192, 2_000_000), large: true },
+  // Scale in flows rather than hosts: a million queue pairs, one 4 KiB packet each (a MoE all-to-all's shape).
+  { name: '1024-host all-to-all, 4 KiB per pair (1M flows), adaptive + reorder, k=16 fat tree, 100G', topology: 'configs/topologies/fat-tree-k16-100g.json', profile: AIE, trace: () => genAlltoall({ ranks: 1024, bytes: 4096 * 1024 }), large: true },
 ]
 
 interface Row {

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { InputError } from '@aifab/core'
-import { REPORT_FORMAT, REPORT_VERSION, renderOutputs, renderSummary, type OutputFormat, type Report } from '@aifab/report'
+import { parseJsonBytes, REPORT_FORMAT, REPORT_VERSION, renderOutputs, renderSummary, type OutputFormat, type Report } from '@aifab/report'
 import { writeOutputs } from './output.ts'
 
 /**
@@ -22,11 +22,11 @@ export function reportCommand(file: string, formats: readonly OutputFormat[], ou
 export function readReports(file: string): Report[] {
   let doc: unknown
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
+    // As bytes: a report written in pieces can pass the longest string Node makes, which JSON.parse would need.
+    doc = parseJsonBytes(readFileSync(file))
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    // Written in pieces, a report can pass the longest string Node makes, which JSON.parse needs whole.
-    if (err.code === 'ERR_STRING_TOO_LONG') throw new InputError(file, '', `too large to read back (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB; this aifab reads reports up to 512 MiB): use the CSV files the run wrote, or run it again`)
+    if (err.code === 'ERR_FS_FILE_TOO_LARGE') throw new InputError(file, '', `too large to read back (${(statSync(file).size / 2 ** 30).toFixed(1)} GiB; Node reads files up to 2 GiB whole): use the CSV files the run wrote, or run it again`)
     throw new InputError(file, '', err.code !== undefined ? `cannot read file: ${err.code}` : `not valid JSON: ${err.message}`)
   }
   const isReport = (x: unknown): x is Report => typeof x === 'object' && x !== null && (x as Report).format === REPORT_FORMAT
