@@ -42,7 +42,7 @@ describe('HPCC flow.txt', () => {
     const trace = loadTrace(new URL('traces/hpcc-flow.txt', root).pathname)
     const { report } = simulate(trace, topo, profile('ai-ethernet'), 1)
     expect(report.outcome).toBe('complete')
-    const lines = renderHpccFct(report).trim().split('\n')
+    const lines = [...renderHpccFct(report)].join('').trim().split('\n')
     expect(lines.length).toBe(4)
     const [sip, dip, sport, , size, start, fct, standalone] = lines[0]!.split(' ')
     expect([sip, dip, sport, size, start]).toEqual(['0b000001', '0b004001', '10000', '1000000', '2000000000'])

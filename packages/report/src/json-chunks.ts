@@ -1,18 +1,9 @@
+import type { LargeText } from './large-text.ts'
+
 /** Pieces are gathered up to about this many characters before they are handed on. */
 const CHUNK_CHARS = 1 << 20
 /** Flat elements of an array written by one JSON.stringify call. */
 const SLICE_ELEMENTS = 1024
-
-/**
- * Text that may be too large for one string: V8 caps a string at 2^29 - 24
- * characters (about 512 MB), which the report of a run with two million flows
- * passes, and a comparison's document (both reports) at half that. Iterating
- * gives the text in order; each iteration starts again from the beginning.
- */
-export type LargeText = Iterable<string>
-
-/** What a report file holds: a string, or large text in pieces. */
-export type FileText = string | LargeText
 
 /**
  * `toJson(value)` (JSON.stringify with a two-space indent, and a trailing

@@ -1,4 +1,5 @@
 import type { Report } from './report.ts'
+import { linePieces, type LargeText } from './large-text.ts'
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break. */
 function field(v: unknown): string {
@@ -9,6 +10,15 @@ function field(v: unknown): string {
 /** A CSV table: the header row, then one row each, fields quoted where they need it. */
 export function csvTable(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return [header.join(','), ...rows.map((r) => r.map(field).join(','))].join('\n') + '\n'
+}
+
+/**
+ * csvTable's text for a row per item of a list that can run to millions (the
+ * flows), in pieces (see LargeText), each row made as its piece is: past
+ * about 6 M flows one string would pass V8's limit.
+ */
+export function csvPieces<T>(header: readonly string[], items: readonly T[], row: (item: T) => readonly unknown[]): LargeText {
+  return linePieces(header.join(','), items, (x) => row(x).map(field).join(','))
 }
 
 /**
@@ -38,10 +48,11 @@ export function renderSummaryCsv(reports: readonly Report[]): string {
   )
 }
 
-export function renderFlowsCsv(r: Report): string {
-  return csvTable(
+export function renderFlowsCsv(r: Report): LargeText {
+  return csvPieces(
     ['id', 'src_rank', 'dst_rank', 'src_host', 'dst_host', 'bytes', 'start_ps', 'end_ps', 'fct_ps', 'ideal_fct_ps', 'slowdown'],
-    r.flows.map((f) => [f.id, f.src, f.dst, f.srcHost, f.dstHost, f.bytes, f.startPs, f.endPs, f.fctPs, f.idealFctPs, f.fctPs > 0 ? f.fctPs / f.idealFctPs : null]),
+    r.flows,
+    (f) => [f.id, f.src, f.dst, f.srcHost, f.dstHost, f.bytes, f.startPs, f.endPs, f.fctPs, f.idealFctPs, f.fctPs > 0 ? f.fctPs / f.idealFctPs : null],
   )
 }
 

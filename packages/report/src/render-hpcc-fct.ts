@@ -1,4 +1,5 @@
 import type { Report } from './report.ts'
+import { linePieces, type LargeText } from './large-text.ts'
 
 /** HPCC's ns-3 address of node n: 11.0.x.y, printed as HPCC prints it (8 hex digits). */
 function ip(node: number): string {
@@ -13,12 +14,9 @@ function ip(node: number): string {
  * Ports: the source port numbers flows in trace order from 10000 (as ns-3
  * hands them out); the destination port is 100 + the flow's channel.
  */
-export function renderHpccFct(report: Report): string {
-  const lines: string[] = []
-  report.flows.forEach((f, i) => {
-    if (f.fctPs < 0) return
-    const ns = (ps: number) => Math.round(ps / 1000)
-    lines.push(`${ip(f.srcHost)} ${ip(f.dstHost)} ${10000 + i} ${100 + f.channel} ${f.bytes} ${ns(f.startPs)} ${ns(f.fctPs)} ${ns(f.idealFctPs)}`)
-  })
-  return lines.join('\n') + (lines.length ? '\n' : '')
+export function renderHpccFct(report: Report): LargeText {
+  const ns = (ps: number) => Math.round(ps / 1000)
+  return linePieces(null, report.flows, (f, i) =>
+    f.fctPs < 0 ? null : `${ip(f.srcHost)} ${ip(f.dstHost)} ${10000 + i} ${100 + f.channel} ${f.bytes} ${ns(f.startPs)} ${ns(f.fctPs)} ${ns(f.idealFctPs)}`,
+  )
 }

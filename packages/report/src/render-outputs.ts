@@ -3,7 +3,8 @@ import { renderFlowsCsv, renderLinksCsv, renderSummaryCsv, renderTiersCsv } from
 import { renderHpccFct } from './render-hpcc-fct.ts'
 import { renderSummary, speedupOf } from './render-summary.ts'
 import { renderHtml } from './render-html.ts'
-import { jsonText, type FileText } from './json-chunks.ts'
+import { jsonText } from './json-chunks.ts'
+import type { FileText } from './large-text.ts'
 
 export const OUTPUT_FORMATS = ['json', 'md', 'csv', 'html', 'hpcc-fct'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
