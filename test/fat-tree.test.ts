@@ -34,8 +34,8 @@ describe('path sets on a k=8 fat tree all-to-all', () => {
     const { report, fabric } = simulate(genAlltoall({ ranks: 128, bytes: 4096 * 128 }), topo, profile('ai-ethernet'), 1)
     expect(report.outcome).toBe('complete')
     const sizes = (prefix: string) => fabric.switches.filter((s) => s.cfg.name.startsWith(prefix)).map((s) => s.paths.size)
-    // Per edge switch, its 4 hosts x the 124 hosts on other edges; per aggregation switch, its pod's 16 hosts x the
-    // 112 outside the pod, when the edge switches spread them over all 4 (what they hold between them).
+    // Each edge switch: its 4 hosts x the 124 hosts on other edges. The aggregation switches between them: every
+    // host x the 112 outside its pod, each queue pair at the one aggregation switch its packet went up through.
     const edge = sizes('edge')
     const agg = sizes('agg')
     expect(edge).toHaveLength(32)

@@ -8,7 +8,7 @@ import { loadCc } from './load-cc.ts'
 import { sha256OfFile } from './sha256-of-file.ts'
 import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import { builtinCc, type CcDefinition } from '@aifab/nic'
-import { writeOutputs } from './output.ts'
+import { writeOutputs, writePieces } from './output.ts'
 import { runScenario, runScenarioYielding, type ScenarioRun } from './run-scenario.ts'
 import { Interrupt } from './interrupt.ts'
 import { scenarioOf, usesCcModule, type RunJob } from './run-job.ts'
@@ -309,8 +309,7 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
     const reports: Report[] = runs.map((r) => r.report)
     const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
-    // stdout to a file or pipe is written synchronously on Linux, piece by piece as it comes.
-    if (a.json) for (const piece of jsonText(reportDocument(reports))) process.stdout.write(piece)
+    if (a.json) await writePieces(process.stdout, jsonText(reportDocument(reports)))
     else process.stdout.write(renderSummary(reports))
 
     if (a.out !== undefined) {

@@ -32,7 +32,14 @@ describe('jsonText', () => {
       proto: Object.assign(Object.create(null), { x: [1] }),
     }
     expect(joined(corners)).toBe(toJson(corners))
-    for (const v of [[], {}, null, 0, 'top', [{}], [[]], { a: { b: {} } }]) expect(joined(v)).toBe(toJson(v))
+    for (const v of [[], {}, null, 0, 'top', [{}], [[]], { a: { b: {} } }, undefined, () => 1]) expect(joined(v)).toBe(toJson(v))
+    // toJSON is called with the member's key or the element's index, and what it returns is written.
+    const keyed = { toJSON: (k: string) => (k === '' ? 'top' : k === '3' ? { three: [k] } : k === 'gone' ? undefined : `key ${k}`) }
+    const withKeys = { a: keyed, gone: keyed, list: [1, keyed, [keyed], keyed, keyed], nested: { b: [keyed, { c: keyed }] } }
+    expect(joined(withKeys)).toBe(toJson(withKeys))
+    expect(joined(keyed)).toBe(toJson(keyed))
+    const ownToJson = Object.assign([1, [2]], { toJSON: () => 'r' })
+    expect(joined({ x: ownToJson, y: [ownToJson, 5] })).toBe(toJson({ x: ownToJson, y: [ownToJson, 5] }))
   })
 
   it('hands large text over in pieces, each iteration from the start', () => {

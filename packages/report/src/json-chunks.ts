@@ -10,7 +10,8 @@ const SLICE_ELEMENTS = 1024
  * newline), byte for byte, in pieces of about a megabyte, never one string:
  * plain objects and arrays are opened and their members written one by one;
  * a member that is a flat record (no object or array inside, as a flow or
- * port record is) or anything else is written by JSON.stringify itself.
+ * port record is) or anything else is written by JSON.stringify itself. For
+ * data as reports hold it; a getter is read more than once.
  */
 export function jsonText(value: unknown): LargeText {
   return { [Symbol.iterator]: () => jsonChunks(value) }
@@ -18,7 +19,9 @@ export function jsonText(value: unknown): LargeText {
 
 function* jsonChunks(value: unknown): Generator<string> {
   let buf = ''
-  for (const piece of pieces(value, '')) {
+  // What toJson gives for a value JSON.stringify leaves out (undefined, a function): its String.
+  const top = isContainer(value) ? pieces(value, '') : [String(leaf(value, ''))]
+  for (const piece of top) {
     buf += piece
     if (buf.length >= CHUNK_CHARS) {
       yield buf
@@ -28,12 +31,16 @@ function* jsonChunks(value: unknown): Generator<string> {
   yield buf + '\n'
 }
 
+function hasToJson(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+}
+
+/** A plain object or array, opened here; anything else (toJSON, class instances, typed arrays) is JSON.stringify's. */
 function isContainer(v: unknown): v is object {
-  if (typeof v !== 'object' || v === null) return false
+  if (typeof v !== 'object' || v === null || hasToJson(v)) return false
   if (Array.isArray(v)) return true
   const proto = Object.getPrototypeOf(v)
-  // toJSON changes what JSON.stringify writes: such objects are left to it.
-  return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+  return proto === Object.prototype || proto === null
 }
 
 /** True when no member is itself an object or array: JSON.stringify writes it in one go. */
@@ -56,9 +63,24 @@ function leaf(v: unknown, indent: string): string | undefined {
   return s === undefined || indent === '' ? s : s.replaceAll('\n', '\n' + indent)
 }
 
-function* pieces(v: unknown, indent: string): Generator<string> {
-  if (!isContainer(v) || isFlat(v)) {
-    yield leaf(v, indent) ?? 'null'
+/**
+ * The text of `v` as member `key` of a holder at nesting `indent`, or
+ * undefined when JSON.stringify leaves it out: toJSON is called with the key,
+ * as JSON.stringify calls it.
+ */
+function memberText(v: unknown, key: string, indent: string): string | undefined {
+  if (!hasToJson(v)) return leaf(v, indent + '  ')
+  const s = JSON.stringify({ [key]: v }, null, 2)
+  if (s === '{}') return undefined
+  // "{\n  KEY: VALUE\n}": the value, two spaces in; `indent` more puts it where this holder's members go.
+  const body = s.slice(`{\n  ${JSON.stringify(key)}: `.length, -2)
+  return indent === '' ? body : body.replaceAll('\n', '\n' + indent)
+}
+
+/** Plain data's text (see isContainer) at nesting `indent`, in pieces. */
+function* pieces(v: object, indent: string): Generator<string> {
+  if (isFlat(v)) {
+    yield leaf(v, indent)!
     return
   }
   const inner = indent + '  '
@@ -72,18 +94,21 @@ function* pieces(v: unknown, indent: string): Generator<string> {
       // A run of flat elements (flow and port records) goes to JSON.stringify as one slice: its own
       // speed, five times a call per element. The slice is short enough to stay a modest string.
       let j = i
-      while (j < v.length && j - i < SLICE_ELEMENTS && !(isContainer(v[j]) && !isFlat(v[j] as object))) j++
+      while (j < v.length && j - i < SLICE_ELEMENTS && !hasToJson(v[j]) && !(isContainer(v[j]) && !isFlat(v[j] as object))) j++
       if (j > i) {
         const s = JSON.stringify(v.slice(i, j), null, 2)
         // "[\n  a,\n  b\n]": the elements, each two spaces in; `indent` more makes them `inner`.
         const body = s.slice(2, -2)
         yield (i === 0 ? '\n' : ',\n') + indent + (indent === '' ? body : body.replaceAll('\n', '\n' + indent))
         i = j
-      } else {
-        yield (i === 0 ? '\n' : ',\n') + inner
-        yield* pieces(v[i], inner)
-        i++
+        continue
       }
+      const x: unknown = v[i]
+      yield (i === 0 ? '\n' : ',\n') + inner
+      // In an array, what JSON.stringify leaves out of an object (undefined, functions, symbols) is null.
+      if (isContainer(x)) yield* pieces(x, inner)
+      else yield memberText(x, String(i), indent) ?? 'null'
+      i++
     }
     yield '\n' + indent + ']'
     return
@@ -93,12 +118,12 @@ function* pieces(v: unknown, indent: string): Generator<string> {
     const x = (v as Record<string, unknown>)[k]
     let text: string | undefined
     if (!isContainer(x)) {
-      text = leaf(x, inner)
+      text = memberText(x, k, indent)
       if (text === undefined) continue
     }
     yield (first ? '{\n' : ',\n') + inner + JSON.stringify(k) + ': '
     first = false
-    if (text === undefined) yield* pieces(x, inner)
+    if (text === undefined) yield* pieces(x as object, inner)
     else yield text
   }
   yield first ? '{}' : '\n' + indent + '}'

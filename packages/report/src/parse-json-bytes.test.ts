@@ -28,6 +28,19 @@ describe('parseJsonBytes', () => {
     }
   })
 
+  it('opens at most 8 levels, so deep nesting costs no more than JSON.parse', () => {
+    // Opened level by level, this overflowed the stack (and scanned the text once a level).
+    let v = parseJsonBytes(bytes('['.repeat(20000) + '"x"' + ']'.repeat(20000)), { wholeBytes: 16, batchBytes: 8 })
+    let depth = 0
+    for (; Array.isArray(v); depth++) v = v[0]
+    expect([depth, v]).toEqual([20000, 'x'])
+  })
+
+  it('says where the piece JSON.parse refused began', () => {
+    const text = '[' + Array.from({ length: 50 }, (_, i) => `{"i": ${i}}`).join(', ') + ', {"i": 50 "j": 1}]'
+    expect(() => parseJsonBytes(bytes(text), { wholeBytes: 64, batchBytes: 64 })).toThrow(/\(in the text from byte \d+\)/)
+  })
+
   it('throws a SyntaxError for malformed text, large or small', () => {
     for (const s of ['', '[1,', '[1 2]', '{"a" 1}', '{"a": 1,}', '[1}', '"open', '[1] x', '{a: 1}']) {
       expect(() => parseJsonBytes(bytes(s)), s).toThrow(SyntaxError)

@@ -2,6 +2,13 @@
 const WHOLE_BYTES = 64 << 20
 /** Elements of a large array are parsed by JSON.parse in batches of about this many bytes. */
 const BATCH_BYTES = 8 << 20
+/**
+ * Values nested deeper than this are not opened, however large (JSON.parse
+ * takes them whole): a report needs three levels (a comparison, a report, its
+ * flows), and each level scans its text once more, so a crafted file of
+ * thousands of levels would otherwise run for hours and then overflow the stack.
+ */
+const MAX_SPLIT_DEPTH = 8
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -24,7 +31,7 @@ export function parseJsonBytes(bytes: Uint8Array, limits: Partial<SplitLimits> =
   const start = skipSpace(buf, 0)
   const end = endOfValue(buf, start)
   if (skipSpace(buf, end) !== buf.length) throw new SyntaxError(`unexpected text after the value at byte ${end}`)
-  return new Reader(buf, { wholeBytes: limits.wholeBytes ?? WHOLE_BYTES, batchBytes: limits.batchBytes ?? BATCH_BYTES }).value(start, end)
+  return new Reader(buf, { wholeBytes: limits.wholeBytes ?? WHOLE_BYTES, batchBytes: limits.batchBytes ?? BATCH_BYTES }).value(start, end, 0)
 }
 
 /** Where the text is split (smaller in tests, so that a small text takes the paths a large one does). */
@@ -41,17 +48,28 @@ class Reader {
     private readonly limits: SplitLimits,
   ) {}
 
-  /** The value whose text is buf[start, end). */
-  value(start: number, end: number): unknown {
+  /** The value whose text is buf[start, end), `depth` levels in. */
+  value(start: number, end: number, depth: number): unknown {
     const buf = this.buf
-    if (end - start <= this.limits.wholeBytes) return JSON.parse(buf.toString('utf8', start, end))
-    if (buf[start] === OPEN_BRACKET) return this.array(start, end)
-    if (buf[start] === OPEN_BRACE) return this.object(start, end)
-    // A string of more than 64 MB: JSON.parse says whether it fits.
-    return JSON.parse(buf.toString('utf8', start, end))
+    if (end - start > this.limits.wholeBytes && depth < MAX_SPLIT_DEPTH) {
+      if (buf[start] === OPEN_BRACKET) return this.array(start, end, depth)
+      if (buf[start] === OPEN_BRACE) return this.object(start, end, depth)
+    }
+    // Small enough, or a string of more than 64 MB (JSON.parse says whether it fits).
+    return this.parse(start, end, '', '')
   }
 
-  private array(start: number, end: number): unknown[] {
+  /** JSON.parse of `before` + buf[from, to) + `after`; its error says where the text began, when that is not the start. */
+  private parse(from: number, to: number, before: string, after: string): unknown {
+    try {
+      return JSON.parse(before + this.buf.toString('utf8', from, to) + after)
+    } catch (e) {
+      if (!(e instanceof SyntaxError) || from === 0) throw e
+      throw new SyntaxError(`${e.message} (in the text from byte ${from})`)
+    }
+  }
+
+  private array(start: number, end: number, depth: number): unknown[] {
     const buf = this.buf
     const out: unknown[] = []
     let i = skipSpace(buf, start + 1)
@@ -64,7 +82,7 @@ class Reader {
       if (e - i > this.limits.wholeBytes) {
         this.flush(batchStart, batchEnd, out)
         batchStart = -1
-        out.push(this.value(i, e))
+        out.push(this.value(i, e, depth + 1))
       } else {
         if (batchStart < 0) batchStart = i
         batchEnd = e
@@ -83,13 +101,12 @@ class Reader {
 
   /** Parses the elements whose text (with the commas between them) is buf[from, to), if any, and appends them. */
   private flush(from: number, to: number, out: unknown[]): void {
-    const buf = this.buf
     if (from < 0) return
-    const items = JSON.parse(`[${buf.toString('utf8', from, to)}]`) as unknown[]
+    const items = this.parse(from, to, '[', ']') as unknown[]
     for (const x of items) out.push(x)
   }
 
-  private object(start: number, end: number): Record<string, unknown> {
+  private object(start: number, end: number, depth: number): Record<string, unknown> {
     const buf = this.buf
     const out: Record<string, unknown> = {}
     let i = skipSpace(buf, start + 1)
@@ -103,7 +120,7 @@ class Reader {
       const v = skipSpace(buf, colon + 1)
       const e = endOfValue(buf, v)
       // As JSON.parse makes it: an own member, even one named __proto__.
-      Object.defineProperty(out, key, { value: this.value(v, e), enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(out, key, { value: this.value(v, e, depth + 1), enumerable: true, writable: true, configurable: true })
       const next = skipSpace(buf, e)
       if (buf[next] === CLOSE_BRACE) return expectEnd(buf, next, end, out)
       if (buf[next] !== COMMA) throw new SyntaxError(`expected , or } at byte ${next}`)
