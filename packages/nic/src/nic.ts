@@ -223,8 +223,8 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     const now = this.sched.nowPs
     const m = qp.msgIndexOf(psn, qp.txMsg)
     if (psn >= qp.sndNxt - 1) qp.txMsg = m
-    const last = psn === qp.msgEndPsn[m]! - 1
-    const payload = last ? qp.msgLastBytes[m]! : this.cfg.mtuBytes
+    const last = psn === qp.msgEndPsn(m) - 1
+    const payload = last ? qp.msgLastBytes(m) : this.cfg.mtuBytes
     const pool = this.pool
     const pkt = pool.alloc()
     pool.kind[pkt] = PacketKind.DATA
@@ -233,7 +233,7 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     pool.qp[pkt] = qp.id
     pool.psn[pkt] = psn
     pool.payloadBytes[pkt] = payload
-    pool.wireBytes[pkt] = dataWireBytes(payload, psn === qp.msgStartPsn[m])
+    pool.wireBytes[pkt] = dataWireBytes(payload, psn === qp.msgStartPsn(m))
     pool.entropy[pkt] = this.entropy.next(qp)
     pool.sentPs[pkt] = now
     if (last) pool.flags[pkt]! |= PacketFlag.LAST
@@ -583,8 +583,8 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     if (this.deliveryWatch !== null) this.deliveryWatch(qp.id, this.pool.psn[pkt]!)
     qp.rcvSinceAck++
     let completed = false
-    while (qp.rxMsg < qp.msgOp.length && qp.rcvNxt >= qp.msgEndPsn[qp.rxMsg]!) {
-      const op = qp.msgOp[qp.rxMsg++]!
+    while (qp.rxMsg < qp.msgCount && qp.rcvNxt >= qp.msgEndPsn(qp.rxMsg)) {
+      const op = qp.msgOp(qp.rxMsg++)
       completed = true
       this.listener?.messageDelivered(op)
     }
