@@ -7,7 +7,8 @@
  * 3), as at --max-sim-time-us; `--seeds` starts no further run and
  * summarizes the seeds that completed. A second signal quits at once. The
  * files are written synchronously once the runs are done, so a signal then
- * is only heard after them, and cuts none of them short.
+ * is only heard after them, and cuts none of them short; `--json` output,
+ * streamed after them to a reader that may be slow, is not covered.
  *
  * The request is one word of shared memory, so runs on worker threads see it
  * too: a worker gets no signals, and its run never yields to its event loop.

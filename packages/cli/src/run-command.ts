@@ -309,12 +309,17 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
     const reports: Report[] = runs.map((r) => r.report)
     const violations: (Violation | null)[] = runs.map((r) => r.violation)
 
-    if (a.json) await writePieces(process.stdout, jsonText(reportDocument(reports)))
-    else process.stdout.write(renderSummary(reports))
-
+    // The files first: stdout may be a pipe whose reader stops early (the process then ends quietly) or is slow.
     if (a.out !== undefined) {
       const written = writeOutputs(a.out, renderOutputs(reports, a.formats))
       if (!a.quiet) process.stderr.write(`aifab: wrote ${written.join(', ')}\n`)
+    }
+    if (a.json) {
+      // The runs are over: a signal while the document streams out ends the process, as it would any other.
+      interrupt.uninstall()
+      await writePieces(process.stdout, jsonText(reportDocument(reports)))
+    } else {
+      process.stdout.write(renderSummary(reports))
     }
 
     const ccBroken = reports.find((r) => r.outcome === 'cc-error')

@@ -38,6 +38,8 @@ describe('jsonText', () => {
     const withKeys = { a: keyed, gone: keyed, list: [1, keyed, [keyed], keyed, keyed], nested: { b: [keyed, { c: keyed }] } }
     expect(joined(withKeys)).toBe(toJson(withKeys))
     expect(joined(keyed)).toBe(toJson(keyed))
+    const fn = Object.assign(() => 1, { toJSON: (k: string) => `fn@${k}` })
+    expect(joined({ a: fn, b: { c: {} }, d: [1, fn, { e: [fn] }] })).toBe(toJson({ a: fn, b: { c: {} }, d: [1, fn, { e: [fn] }] }))
     const ownToJson = Object.assign([1, [2]], { toJSON: () => 'r' })
     expect(joined({ x: ownToJson, y: [ownToJson, 5] })).toBe(toJson({ x: ownToJson, y: [ownToJson, 5] }))
   })

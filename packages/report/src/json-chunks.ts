@@ -31,8 +31,10 @@ function* jsonChunks(value: unknown): Generator<string> {
   yield buf + '\n'
 }
 
+/** Whether JSON.stringify would call v.toJSON (it does for objects, functions and BigInts). */
 function hasToJson(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+  const t = typeof v
+  return ((t === 'object' && v !== null) || t === 'function' || t === 'bigint') && typeof (v as { toJSON?: unknown }).toJSON === 'function'
 }
 
 /** A plain object or array, opened here; anything else (toJSON, class instances, typed arrays) is JSON.stringify's. */

@@ -4,9 +4,10 @@ const WHOLE_BYTES = 64 << 20
 const BATCH_BYTES = 8 << 20
 /**
  * Values nested deeper than this are not opened, however large (JSON.parse
- * takes them whole): a report needs three levels (a comparison, a report, its
- * flows), and each level scans its text once more, so a crafted file of
- * thousands of levels would otherwise run for hours and then overflow the stack.
+ * takes them whole): a comparison's report needs four levels (the document,
+ * its candidates, a report, its flows), and each level scans its text once
+ * more, so a crafted file of thousands of levels would otherwise run for
+ * hours and then overflow the stack.
  */
 const MAX_SPLIT_DEPTH = 8
 
@@ -59,13 +60,18 @@ class Reader {
     return this.parse(start, end, '', '')
   }
 
-  /** JSON.parse of `before` + buf[from, to) + `after`; its error says where the text began, when that is not the start. */
+  /** JSON.parse of `before` + buf[from, to) + `after`; its error gives the position as a byte of the whole text. */
   private parse(from: number, to: number, before: string, after: string): unknown {
+    const text = this.buf.toString('utf8', from, to)
     try {
-      return JSON.parse(before + this.buf.toString('utf8', from, to) + after)
+      return JSON.parse(before + text + after)
     } catch (e) {
-      if (!(e instanceof SyntaxError) || from === 0) throw e
-      throw new SyntaxError(`${e.message} (in the text from byte ${from})`)
+      const at = e instanceof SyntaxError ? /at position (\d+)/.exec(e.message) : null
+      if (at === null || (from === 0 && before === '')) throw e
+      // JSON.parse counts UTF-16 characters of what it was given; the file is bytes, and `before` is not in it.
+      const chars = Math.max(0, Number(at[1]) - before.length)
+      const byte = from + Buffer.byteLength(text.slice(0, chars))
+      throw new SyntaxError(e.message.replace(/at position \d+( \(line \d+ column \d+\))?/, `at byte ${byte}`))
     }
   }
 
