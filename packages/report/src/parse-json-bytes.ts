@@ -71,7 +71,7 @@ class Reader {
       // JSON.parse counts UTF-16 characters of what it was given; the file is bytes, and `before` is not in it.
       const chars = Math.max(0, Number(at[1]) - before.length)
       const byte = from + Buffer.byteLength(text.slice(0, chars))
-      throw new SyntaxError(e.message.replace(/at position \d+( \(line \d+ column \d+\))?/, `at byte ${byte}`))
+      throw new SyntaxError((e as SyntaxError).message.replace(/at position \d+( \(line \d+ column \d+\))?/, `at byte ${byte}`))
     }
   }
 

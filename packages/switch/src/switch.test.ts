@@ -109,7 +109,7 @@ describe('switch load balancing', () => {
           sw.receive(id)
         }
       }
-      expect([sw.pathsUsed(5), sw.pathsUsed(200), sw.pathsUsed(7), sw.pathsUsed(100_000)]).toEqual([candidates, 2, 0, 0])
+      expect([sw.paths.count(5), sw.paths.count(200), sw.paths.count(7), sw.paths.count(100_000)]).toEqual([candidates, 2, 0, 0])
     }
   })
 })

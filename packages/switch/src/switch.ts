@@ -132,11 +132,6 @@ export class Switch implements PacketSink {
     return Array.from(this.routePorts.subarray(s, s + this.groupSpan[2 * g + 1]!))
   }
 
-  /** How many different candidates the data packets of queue pair `qp` took at this switch. */
-  pathsUsed(qp: number): number {
-    return this.paths.count(qp)
-  }
-
   receive(pkt: PacketId): void {
     const pool = this.pool
     const dst = pool.dst[pkt]!
