@@ -61,8 +61,12 @@ function isFlat(v: object): boolean {
 /** JSON.stringify(v, null, 2) of a value at nesting `indent`; undefined where JSON.stringify gives undefined. */
 function leaf(v: unknown, indent: string): string | undefined {
   const s = JSON.stringify(v, null, 2) as string | undefined
-  // JSON escapes newlines inside strings, so every newline in s is layout.
-  return s === undefined || indent === '' ? s : s.replaceAll('\n', '\n' + indent)
+  return s === undefined ? s : indented(s, indent)
+}
+
+/** `text`'s lines after the first moved `indent` further in. JSON escapes newlines inside strings, so every newline is layout. */
+function indented(text: string, indent: string): string {
+  return indent === '' ? text : text.replaceAll('\n', '\n' + indent)
 }
 
 /**
@@ -75,8 +79,7 @@ function memberText(v: unknown, key: string, indent: string): string | undefined
   const s = JSON.stringify({ [key]: v }, null, 2)
   if (s === '{}') return undefined
   // "{\n  KEY: VALUE\n}": the value, two spaces in; `indent` more puts it where this holder's members go.
-  const body = s.slice(`{\n  ${JSON.stringify(key)}: `.length, -2)
-  return indent === '' ? body : body.replaceAll('\n', '\n' + indent)
+  return indented(s.slice(`{\n  ${JSON.stringify(key)}: `.length, -2), indent)
 }
 
 /** Plain data's text (see isContainer) at nesting `indent`, in pieces. */
@@ -100,8 +103,7 @@ function* pieces(v: object, indent: string): Generator<string> {
       if (j > i) {
         const s = JSON.stringify(v.slice(i, j), null, 2)
         // "[\n  a,\n  b\n]": the elements, each two spaces in; `indent` more makes them `inner`.
-        const body = s.slice(2, -2)
-        yield (i === 0 ? '\n' : ',\n') + indent + (indent === '' ? body : body.replaceAll('\n', '\n' + indent))
+        yield (i === 0 ? '\n' : ',\n') + indent + indented(s.slice(2, -2), indent)
         i = j
         continue
       }

@@ -9,11 +9,11 @@ function field(v: unknown): string {
 
 /** A CSV table: the header row, then one row each, fields quoted where they need it. */
 export function csvTable(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header.join(','), ...rows.map((r) => r.map(field).join(','))].join('\n') + '\n'
+  return [...csvPieces(header, rows, (r) => r)].join('')
 }
 
 /**
- * csvTable's text for a row per item of a list that can run to millions (the
+ * A CSV table with a row per item of a list that can run to millions (the
  * flows), in pieces (see LargeText), each row made as its piece is: past
  * about 6 M flows one string would pass V8's limit.
  */
