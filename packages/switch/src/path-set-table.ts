@@ -22,7 +22,7 @@ export class PathSetTable {
 
   /** Adds candidate `choice` (folded onto 0..63) to queue pair `qp`'s set. */
   add(qp: number, choice: number): void {
-    let i = this.find(qp)
+    const i = this.find(qp)
     const slots = this.slots
     if (slots[i] === EMPTY) {
       // Half full at most, so a probe ends soon.
@@ -44,13 +44,18 @@ export class PathSetTable {
   /** How many candidates queue pair `qp` took (0 if none recorded). */
   count(qp: number): number {
     const i = this.find(qp)
-    return this.slots[i] === EMPTY ? 0 : popcount(this.slots[i + 1]!) + popcount(this.slots[i + 2]!)
+    return this.slots[i] === EMPTY ? 0 : this.candidatesAt(i)
   }
 
   /** Calls `f(qp, candidates)` for every queue pair held, in slot order. */
   forEach(f: (qp: number, candidates: number) => void): void {
     const s = this.slots
-    for (let i = 0; i < s.length; i += STRIDE) if (s[i] !== EMPTY) f(s[i]!, popcount(s[i + 1]!) + popcount(s[i + 2]!))
+    for (let i = 0; i < s.length; i += STRIDE) if (s[i] !== EMPTY) f(s[i]!, this.candidatesAt(i))
+  }
+
+  /** The size of the set in the slot at `i`. */
+  private candidatesAt(i: number): number {
+    return popcount(this.slots[i + 1]!) + popcount(this.slots[i + 2]!)
   }
 
   /** Index in `slots` of `qp`'s slot, or of the empty slot where it would go. */
