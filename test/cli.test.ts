@@ -433,7 +433,18 @@ describe('aifab CLI', () => {
     it('ranks that do not fit the topology', () => {
       const big = join(dir, 'big.json')
       expect(aifab('gen', 'permutation', '--ranks', '16', '--bytes', '4KiB', '-o', big).code).toBe(0)
-      oneLine(aifab('replay', big, '--topology', topo, '--profile', roce), /big\.json: ranks: 16 ranks do not fit on a topology of 8 hosts/)
+      // Said before any run starts: alone on its line, not after a run's progress text.
+      oneLine(aifab('replay', big, '--topology', topo, '--profile', roce), /^aifab: \S*big\.json: ranks: 16 ranks do not fit on a topology of 8 hosts\n$/)
+      oneLine(aifab('compare', big, '--topology', topo, '--profile', roce, '--profile', aie), /^aifab: \S*big\.json: ranks: 16 ranks do not fit on a topology of 8 hosts\n$/)
+    })
+    it('an output path that cannot be written, before anything runs', () => {
+      const file = join(dir, 'a-file.txt')
+      writeFileSync(file, 'keep me')
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--out', file), /--out: expected a directory to write into, got ".*a-file\.txt": it is a file/)
+      oneLine(aifab('sweep', 'configs/sweeps/small.json', '--out', join(file, 'sub')), /--out: expected a directory to write into, got .*: .*a-file\.txt is a file/)
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '-o', dir), /--output: expected a file to write, got ".*": it is a directory/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-file', dir), /--log-file: expected a file to write, got ".*": it is a directory/)
+      expect(readFileSync(file, 'utf8')).toBe('keep me')
     })
   })
 

@@ -16,6 +16,7 @@ import { parseSeeds } from './parse-seeds.ts'
 import { sweepCommand } from './sweep-command.ts'
 import { mergeCommand } from './merge-command.ts'
 import { parseShard } from './sweep-grid.ts'
+import { checkOutputPath } from './output.ts'
 // The project's version: esbuild inlines it into the bundle, tsx reads it from the file.
 import projectPackage from '../package.json' with { type: 'json' }
 
@@ -142,6 +143,9 @@ function parseFormats(v: unknown): OutputFormat[] {
   for (const f of formats) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new InputError('--format', '', `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(f)}`)
   return formats as OutputFormat[]
 }
+
+/** System errors that mean the path given cannot be used (exit 2), unlike a full disk or an I/O error. */
+const REFUSED_PATH_CODES = new Set(['EACCES', 'EEXIST', 'EISDIR', 'ENOENT', 'ENOTDIR', 'EPERM', 'EROFS'])
 
 let stdoutGuarded = false
 
@@ -365,6 +369,12 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
+      // Where output goes is checked before any command runs: a bad path found after a run would cost the run.
+      .middleware((argv) => {
+        if (typeof argv.out === 'string') checkOutputPath(argv.out, '--out', 'directory')
+        if (typeof argv.output === 'string') checkOutputPath(argv.output, '--output', 'file')
+        if (typeof argv['log-file'] === 'string') checkOutputPath(argv['log-file'], '--log-file', 'file')
+      })
       .demandCommand(1, 'name a command: replay, compare, gen, mix, import, sweep, merge, report, validate or cc list')
       .strict()
       .help()
@@ -386,6 +396,12 @@ export async function main(args: string[]): Promise<number> {
     }
     if (e instanceof UsageError) {
       process.stderr.write(`aifab: ${e.message.replace(/\s*\n\s*/g, ' ')} (see aifab --help)\n`)
+      return EXIT.badInput
+    }
+    // A path the system refused (a write into /proc, a folder made read-only mid-run): the path is the user's.
+    const sys = e as NodeJS.ErrnoException
+    if (typeof sys?.path === 'string' && typeof sys.syscall === 'string' && REFUSED_PATH_CODES.has(sys.code ?? '')) {
+      process.stderr.write(`aifab: ${sys.path}: cannot ${sys.syscall}: ${sys.code}\n`)
       return EXIT.badInput
     }
     const err = e as Error

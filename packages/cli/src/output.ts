@@ -1,7 +1,51 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { once } from 'node:events'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { InputError } from '@aifab/core'
 import type { FileText, LargeText } from '@aifab/report'
+
+/** The path's stat, or undefined when it does not exist (also when a folder on the way is a file: the caller finds that one). */
+function statOrNone(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    throw e
+  }
+}
+
+/**
+ * Refuses, before anything runs, an output path that could not be written:
+ * `--out` naming a file, `-o` naming a directory, a path through a file, or a
+ * folder this process may not write into. Found after a run, such a path would
+ * cost the run and its report.
+ */
+export function checkOutputPath(path: string, flag: string, kind: 'directory' | 'file'): void {
+  const refuse = (why: string) => {
+    throw new InputError(flag, '', `expected ${kind === 'directory' ? 'a directory to write into' : 'a file to write'}, got ${JSON.stringify(path)}: ${why}`)
+  }
+  const at = statOrNone(path)
+  if (at !== undefined) {
+    if (kind === 'directory' && !at.isDirectory()) refuse('it is a file')
+    if (kind === 'file' && at.isDirectory()) refuse('it is a directory')
+  }
+  // The nearest folder that exists is where the missing ones (or the file) would be made.
+  let dir = at !== undefined && at.isDirectory() ? resolve(path) : dirname(resolve(path))
+  for (;;) {
+    const d = statOrNone(dir)
+    if (d !== undefined) {
+      if (!d.isDirectory()) refuse(`${dir} is a file`)
+      break
+    }
+    dir = dirname(dir)
+  }
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch {
+    refuse(`${dir} is not writable`)
+  }
+}
 
 /**
  * Writes `content` (a string, or large text piece by piece) to `path` through

@@ -1,12 +1,12 @@
 import { fmtTime, jsonText, renderOutputs, renderSeedsCsv, renderSeedsSummary, renderSummary, reportDocument, seedRun, seedsDocument, toJson, type OutputFormat, type Report, type RunInputs, type SeedRuns, type Violation } from '@aifab/report'
 import { InputError, inputWarnings, psFromUs } from '@aifab/core'
-import { loadTrace, type ReplayLimits, type Trace } from '@aifab/workload'
+import { loadTrace, placeRanks, type ReplayLimits, type Trace } from '@aifab/workload'
 import type { Logger } from 'pino'
 import { loadTopology, type ProfileOverrides } from './load-config.ts'
 import { loadRunProfile, type RunProfile } from './load-run-profile.ts'
 import { loadCc } from './load-cc.ts'
 import { sha256OfFile } from './sha256-of-file.ts'
-import { checkCcFitsProfile, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
+import { checkCcFitsProfile, parseProfile, parseTopology, topologyShape, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 import { builtinCc, type CcDefinition } from '@aifab/nic'
 import { writeOutputs, writePieces } from './output.ts'
 import { runScenario, runScenarioYielding, type ScenarioRun } from './run-scenario.ts'
@@ -286,6 +286,8 @@ async function runAll<T>(a: ExecuteArgs, p: Prepared, specs: readonly RunSpec[],
 /** Runs each prepared profile, prints, writes the reports; returns the exit code. */
 async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number> {
   const { profiles, trace } = p
+  // Ranks that do not fit the fabric are the trace's fault: said before anything starts, not by each run.
+  placeRanks(trace, topologyShape(p.topology).hosts, p.traceFile)
   if (a.seeds !== undefined) return seedSweep(a, p)
   const specs = profiles.map((_, i) => ({ profileIndex: i, seed: p.seed }))
   const workers = workersFor(a, specs.length)
