@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { genRingAllreduce } from './gen-ring-allreduce.ts'
 import { genIncast } from './gen-collectives.ts'
 import { mixTraces } from './mix-traces.ts'
+import { parseTrace } from './parse-trace.ts'
 
 describe('mixTraces', () => {
   const ring = genRingAllreduce({ ranks: 4, bytes: 4096, channels: 2, placement: [4, 5, 6, 7] })
@@ -33,6 +34,17 @@ describe('mixTraces', () => {
       { trace: incast, name: 'b.json' },
     ])
     expect(twice.jobs!.map((j) => j.name)).toEqual([`${incast.name} (a.json)`, `${incast.name} (b.json)`])
+  })
+
+  it('counts the hosts of every rank a job declares, not only those its ops use', () => {
+    // Ranks 0..15 declared, ops only among 0..3 (as an htsim .cm declaring more nodes than its flows use).
+    const sparse = { ...incast, ranks: 16 }
+    const m = mixTraces([
+      { trace: sparse, name: 'sparse' },
+      { trace: incast, name: 'incast' },
+    ])
+    expect(m.ranks).toBe(16)
+    expect(() => parseTrace(JSON.parse(JSON.stringify(m)), 'm.json')).not.toThrow()
   })
 
   it('refuses a mix of one', () => {

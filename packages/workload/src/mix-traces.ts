@@ -3,7 +3,8 @@ import type { JobInfo, Trace, TraceOp } from './trace.ts'
 /**
  * Several traces as jobs of one trace on one fabric. Ranks become hosts (each
  * job's placement, or rank i on host i), so jobs placed on the same hosts share
- * their links; the mix's rank r runs on host r. Op ids are renumbered in job
+ * their links; the mix's rank r runs on host r, and it has as many ranks as the
+ * highest host any job's ranks hold. Op ids are renumbered in job
  * order with their dependencies, and each job's channels are shifted past the
  * previous jobs' so no two jobs share a queue pair.
  */
@@ -25,9 +26,10 @@ export function mixTraces(traces: { trace: Trace; name: string }[]): Trace {
         m.channel = channelBase + (op.channel ?? 0)
         maxChannel = Math.max(maxChannel, op.channel ?? 0)
       }
-      hosts = Math.max(hosts, m.src + 1, m.dst + 1)
       ops.push(m)
     }
+    // Every rank the job declares holds its host, whether or not an op uses it (an htsim .cm declares its node count).
+    for (let r = 0; r < trace.ranks; r++) hosts = Math.max(hosts, host(r) + 1)
     channelBase += maxChannel + 1
     // Two traces of one name (the same generator options) are told apart by their file names.
     const job: JobInfo = { name: traces.some((t, k) => k !== j && t.trace.name === trace.name) ? `${trace.name} (${name})` : trace.name, ranks: trace.ranks }
