@@ -119,6 +119,10 @@ describe('aifab CLI', () => {
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
     expect(rep.outcome).toBe('cc-error')
     expect(rep.error).toMatch(/threw boom/)
+    // A module that names itself nowhere is named by its file.
+    const u = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/throws-unnamed.mjs')
+    expect(u.code).toBe(1)
+    expect(u.stderr).toMatch(/congestion control throws-unnamed\.mjs, queue pair \d+, on ack: threw boom/)
   })
 
   it('imports an htsim connection matrix, and replays one directly', () => {

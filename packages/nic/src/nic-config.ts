@@ -38,6 +38,8 @@ export interface NicConfig {
   entropyPolicy: EntropyPolicyName
   /** oblivious: values cycled through; reps: good values remembered. */
   entropyValues: number
+  /** The congestion controller's name (its module's `name` export, or its file name): what a controller error names when the controller object carries no name of its own. */
+  ccName: string
   /** `reorder`: a hole is NACKed once a packet this many PSNs beyond it has arrived; `selective`: resent once this many SACKed packets lie above it. */
   reorderNackThresholdPackets: number
 }

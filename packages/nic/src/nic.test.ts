@@ -33,6 +33,7 @@ function pair(mode: ReliabilityMode, opts: { drop?: number[]; dropAll?: boolean;
     nakIntervalPs: 1_000_000_000,
     reorderWindowPackets: 64,
     reorderNackThresholdPackets: 8,
+    ccName: 'none',
     ...opts.cfg,
   }
   const qps: QueuePair[] = []

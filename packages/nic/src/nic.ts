@@ -105,7 +105,7 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
   /** ctx.setTimer of a queue pair's controller. */
   armCcTimer(qp: QueuePair, delayPs: number, tag: number): void {
     if (!(delayPs > 0) || !Number.isFinite(delayPs) || !Number.isInteger(tag) || tag < 0 || tag > 1023) {
-      throw new CcError(qp.cc.name, qp.id, 'setTimer', `expected a delay > 0 ps and an integer tag 0..1023, got ${delayPs}, ${tag}`)
+      throw new CcError(this.ccNameOf(qp), qp.id, 'setTimer', `expected a delay > 0 ps and an integer tag 0..1023, got ${delayPs}, ${tag}`)
     }
     // A timer set again with a pending tag replaces it (the old event finds no match and is ignored).
     const i = qp.ccTimers.findIndex((t) => t.tag === tag)
@@ -115,10 +115,16 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
     this.sched.schedule(duePs, this.targetId, CC_TIMER, qp.id * 1024 + tag)
   }
 
+  /** What an error calls a queue pair's controller: its own name, or (a user's object may carry none) its module's. */
+  private ccNameOf(qp: QueuePair): string {
+    const name: unknown = qp.cc.name
+    return typeof name === 'string' && name !== '' ? name : this.cfg.ccName
+  }
+
   /** A controller callback threw: stop the run, naming the module, the queue pair and the event. */
   private ccThrew(qp: QueuePair, event: string, e: unknown): never {
     if (e instanceof CcError) throw e
-    throw new CcError(qp.cc.name, qp.id, event, `threw ${e instanceof Error ? e.message : String(e)}`)
+    throw new CcError(this.ccNameOf(qp), qp.id, event, `threw ${e instanceof Error ? e.message : String(e)}`)
   }
 
   /**
@@ -129,7 +135,7 @@ export class Nic implements PacketSink, LaneOwner, EventTarget {
   private ccChecked(qp: QueuePair, event: string): void {
     const cc = qp.cc
     if (!(cc.rateBps > 0 && cc.rateBps < Infinity) || !(cc.windowBytes > 0)) {
-      throw new CcError(cc.name, qp.id, event, `set rate ${cc.rateBps} b/s and window ${cc.windowBytes} bytes; expected a positive finite rate and a positive window`)
+      throw new CcError(this.ccNameOf(qp), qp.id, event, `set rate ${cc.rateBps} b/s and window ${cc.windowBytes} bytes; expected a positive finite rate and a positive window`)
     }
   }
 

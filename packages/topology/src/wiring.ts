@@ -47,6 +47,7 @@ export class Wiring {
       nakIntervalPs: psFromUs(nic.nakIntervalUs),
       reorderWindowPackets: nic.reorderWindowPackets,
       reorderNackThresholdPackets: nic.reorderNackThresholdPackets,
+      ccName: cc.name,
     }
   }
 
