@@ -469,5 +469,9 @@ describe('aifab CLI', () => {
       expect(rep.conservation.ok).toBe(true)
       expect(rep.conservation.inNetwork).toBeGreaterThan(0)
     }
+    // A comparison whose runs both stop says so of each.
+    const c = aifab('compare', trace, '--topology', topo, '--profile', roce, '--profile', aie, '--max-events', '2000', '--quiet')
+    expect(c.code).toBe(3)
+    expect(c.stderr.match(/run stopped \(event-limit\)/g)).toHaveLength(2)
   })
 })

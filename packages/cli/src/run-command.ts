@@ -324,25 +324,23 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
       process.stdout.write(renderSummary(reports))
     }
 
-    const ccBroken = reports.find((r) => r.outcome === 'cc-error')
-    if (ccBroken) {
-      process.stderr.write(`aifab: ${ccBroken.profile.name}: run stopped: ${ccBroken.error}; the partial report is written\n`)
-      return EXIT.internal
-    }
-    const broken = violations.findIndex((v) => v !== null)
-    if (broken >= 0) {
-      const v = violations[broken]!
-      process.stderr.write(`aifab: invariant violated (${reports[broken]!.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is written\n`)
-      return EXIT.internal
-    }
-    const stopped = reports.find((r) => r.outcome !== 'complete')
-    if (stopped) {
-      process.stderr.write(
-        `aifab: ${stopped.profile.name}: run stopped (${stopped.outcome}) with ${stopped.incompleteOps.length} of ${stopped.trace.ops} ops unfinished; the report lists them\n`,
-      )
-      return EXIT.incomplete
-    }
-    return EXIT.ok
+    // One line for each run that went wrong (in a comparison, more than one may have); the worst decides the exit code.
+    const kept = a.out !== undefined ? 'written' : 'printed'
+    let code: number = EXIT.ok
+    reports.forEach((r, i) => {
+      const v = violations[i]
+      if (r.outcome === 'cc-error') {
+        process.stderr.write(`aifab: ${r.profile.name}: run stopped: ${r.error}; the partial report is ${kept}\n`)
+        code = EXIT.internal
+      } else if (v !== null && v !== undefined) {
+        process.stderr.write(`aifab: invariant violated (${r.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is ${kept}\n`)
+        code = EXIT.internal
+      } else if (r.outcome !== 'complete') {
+        process.stderr.write(`aifab: ${r.profile.name}: run stopped (${r.outcome}) with ${r.incompleteOps.length} of ${r.trace.ops} ops unfinished; the report lists them\n`)
+        if (code === EXIT.ok) code = EXIT.incomplete
+      }
+    })
+    return code
   } finally {
     interrupt.uninstall()
   }
