@@ -228,7 +228,7 @@ export async function main(args: string[]): Promise<number> {
         (y) =>
           y
             .positional('kind', { choices: [...GEN_KINDS, 'mix'] as const, describe: 'what to generate (mix: several traces as jobs on one fabric, as aifab mix)' })
-            .option('algorithm', { choices: ALLREDUCE_ALGORITHMS, default: 'ring' as const, describe: 'allreduce: ring or halving-doubling (power-of-two ranks)' })
+            .option('algorithm', { choices: ALLREDUCE_ALGORITHMS, default: 'ring' as const, describe: 'allreduce: ring, halving-doubling (power-of-two ranks) or double-binary-tree' })
             .option('ranks', { type: 'number', describe: 'ranks (every kind but mix)' })
             .option('traces', { type: 'string', describe: 'mix: the trace files to put on one fabric as jobs, comma-separated' })
             .option('bytes', { type: 'string', describe: 'collectives: the size S as nccl-tests counts it; permutation, incast: bytes per flow (e.g. 64MiB)' })
@@ -236,7 +236,7 @@ export async function main(args: string[]): Promise<number> {
             .option('duration-us', { type: 'number', describe: 'background: how long flows keep arriving, microseconds' })
             .option('cdf', { type: 'string', describe: 'background: flow sizes, websearch (default), hadoop, or a file of "bytes cumulative%" lines' })
             .option('channels', { type: 'number', default: 1, describe: 'parallel rings, each its own queue pair (ring-allreduce)' })
-            .option('chunk', { type: 'string', describe: 'ring all-reduce pipelining: each step sent in pieces of at most this size (e.g. 512KiB)' })
+            .option('chunk', { type: 'string', describe: 'ring and double-binary-tree all-reduce pipelining: each step sent in pieces of at most this size (e.g. 512KiB)' })
             .option('placement', { choices: PLACEMENTS, default: 'packed' as const, describe: 'rank -> host placement' })
             .option('hosts', { type: 'string', describe: 'explicit placement: the host of each rank, comma-separated (needs --topology)' })
             .option('topology', { type: 'string', describe: 'topology file, needed by --placement interleave|random and --hosts' })
