@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { InputError } from '@aifab/core'
+import { InputError, jsonErrorText } from '@aifab/core'
 import { checkProfileFitsTopology, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 
 /** Reads and parses a JSON file; a missing file or bad JSON is an InputError naming it. */
@@ -13,7 +13,7 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(text)
   } catch (e) {
-    throw new InputError(path, '', `not valid JSON: ${(e as Error).message}`)
+    throw new InputError(path, '', `not valid JSON: ${jsonErrorText(e, text)}`)
   }
 }
 

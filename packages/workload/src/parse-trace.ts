@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { FieldReader, InputError } from '@aifab/core'
+import { FieldReader, InputError, jsonErrorText } from '@aifab/core'
 import { unpack } from 'msgpackr'
 import { COLLECTIVE_KINDS, MAX_CHANNEL, MAX_OP_BYTES, MAX_RANKS, MAX_START_NS, NO_DEPS, type CollectiveInfo, type JobInfo, type Trace, type TraceOp } from './trace.ts'
 import { importHtsimCm } from './import-htsim-cm.ts'
@@ -61,10 +61,11 @@ export function loadTrace(path: string): Trace {
       throw new InputError(path, '', `not valid msgpack: ${(e as Error).message}`)
     }
   } else {
+    const text = raw.toString('utf8')
     try {
-      json = JSON.parse(raw.toString('utf8'))
+      json = JSON.parse(text)
     } catch (e) {
-      throw new InputError(path, '', `not valid JSON: ${(e as Error).message}`)
+      throw new InputError(path, '', `not valid JSON: ${jsonErrorText(e, text)}`)
     }
   }
   return parseTrace(json, path)
