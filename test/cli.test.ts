@@ -378,6 +378,10 @@ describe('aifab CLI', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--frobnicate'), /Unknown argument/)
       oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /--candidate: expected at least two profiles/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
+      oneLine(aifab('replya', trace), /unknown command "replya"; expected one of replay, compare/)
+      // A number flag names the text given, not NaN.
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seed', 'abc'), /--seed: expected a number, got "abc"/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--window-bdp=x2'), /--window-bdp: expected a number, got "x2"/)
     })
     it('a profile that cannot work on the topology', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--rto-us', '1'), /--rto-us: expected at least the base round trip of this topology \(\d+\.\d+ us\), got 1/)

@@ -147,6 +147,18 @@ function parseFormats(v: unknown): OutputFormat[] {
 /** System errors that mean the path given cannot be used (exit 2), unlike a full disk or an I/O error. */
 const REFUSED_PATH_CODES = new Set(['EACCES', 'EEXIST', 'EISDIR', 'ENOENT', 'ENOTDIR', 'EPERM', 'EROFS'])
 
+/** The text given for `--flag` (as `--flag text` or `--flag=text`), or undefined. */
+function rawFlagValue(args: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${flag}`) return args[i + 1]
+    if (args[i]!.startsWith(`--${flag}=`)) return args[i]!.slice(flag.length + 3)
+  }
+  return undefined
+}
+
+/** The commands, for telling a misspelled one from a stray argument. */
+const COMMANDS = ['replay', 'compare', 'gen', 'mix', 'import', 'sweep', 'merge', 'report', 'validate', 'cc']
+
 let stdoutGuarded = false
 
 /** The aifab command line. Returns the process exit code; never throws. */
@@ -162,6 +174,8 @@ export async function main(args: string[]): Promise<number> {
   let code: number = EXIT.ok
   const logger = (argv: Argv) => createLogger((argv['log-level'] as string) ?? 'warn', argv['log-file'] as string | undefined)
   try {
+    const first = args[0]
+    if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${COMMANDS.join(', ')}`)
     await yargs(args)
       .scriptName('aifab')
       .usage('$0 <command> [options]\n\nPacket-level emulator of AI Ethernet fabrics.')
@@ -362,15 +376,19 @@ export async function main(args: string[]): Promise<number> {
         },
       )
       .command(
-        'cc <action>',
+        'cc [action]',
         'congestion control: `aifab cc list` lists the built-ins with their parameters and defaults',
-        (y) => y.positional('action', { choices: ['list'] as const, describe: 'what to do' }),
+        (y) => y.positional('action', { choices: ['list'] as const, default: 'list' as const, describe: 'what to do (list, the default)' }),
         () => {
           process.stdout.write(renderCcList())
         },
       )
       // Where output goes is checked before any command runs: a bad path found after a run would cost the run.
       .middleware((argv) => {
+        // yargs reads a number flag's "abc" as NaN: name the text the user gave instead.
+        for (const [key, v] of Object.entries(argv)) {
+          if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(key)) throw new InputError(`--${key}`, '', `expected a number, got ${JSON.stringify(rawFlagValue(args, key) ?? '')}`)
+        }
         if (typeof argv.out === 'string') checkOutputPath(argv.out, '--out', 'directory')
         if (typeof argv.output === 'string') checkOutputPath(argv.output, '--output', 'file')
         if (typeof argv['log-file'] === 'string') checkOutputPath(argv['log-file'], '--log-file', 'file')
