@@ -78,8 +78,8 @@ export class FieldReader {
   versionedObject(v: unknown, format: string, version: number, known: readonly string[]): Record<string, unknown> {
     const o = this.object(v)
     this.onlyKeys(o, known)
-    if (o.format !== format) this.fail(`expected "${format}", got ${JSON.stringify(o.format)}`, 'format')
-    if (o.version !== version) this.fail(`expected ${version} (the only version this aifab reads), got ${JSON.stringify(o.version)}`, 'version')
+    if (o.format !== format) this.fail(`expected "${format}", got ${describe(o.format)}`, 'format')
+    if (o.version !== version) this.fail(`expected ${version} (the only version this aifab reads), got ${describe(o.version)}`, 'version')
     return o
   }
 
@@ -103,7 +103,7 @@ export class FieldReader {
     const v = obj[key]
     if (v === undefined && opts.optional) return undefined
     const what = `${opts.integer ? 'an integer' : 'a number'}${rangeText(opts.min, opts.max)}`
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`expected ${what}, got ${describe(v)}`, key)
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`expected ${what}, got ${this.got(obj, key)}`, key)
     if (opts.integer && !Number.isInteger(v)) this.fail(`expected ${what}, got ${v}`, key)
     if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) this.fail(`expected ${what}, got ${v}`, key)
     return v
@@ -114,20 +114,29 @@ export class FieldReader {
   string(obj: Record<string, unknown>, key: string, optional = false): string | undefined {
     const v = obj[key]
     if (v === undefined && optional) return undefined
-    if (typeof v !== 'string') this.fail(`expected a string, got ${describe(v)}`, key)
+    if (typeof v !== 'string') this.fail(`expected a string, got ${this.got(obj, key)}`, key)
     return v
   }
 
   boolean(obj: Record<string, unknown>, key: string): boolean {
     const v = obj[key]
-    if (typeof v !== 'boolean') this.fail(`expected true or false, got ${describe(v)}`, key)
+    if (typeof v !== 'boolean') this.fail(`expected true or false, got ${this.got(obj, key)}`, key)
     return v
   }
 
   oneOf<T extends string>(obj: Record<string, unknown>, key: string, values: readonly T[]): T {
     const v = obj[key]
-    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`expected one of ${values.join(', ')}, got ${describe(v)}`, key)
+    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`expected one of ${values.join(', ')}, got ${this.got(obj, key)}`, key)
     return v as T
+  }
+
+  /** What `obj[key]` holds, for an error; when it is missing, a key that differs only in case, dashes or underscores (a misspelling). */
+  private got(obj: Record<string, unknown>, key: string): string {
+    const v = obj[key]
+    if (v !== undefined) return describe(v)
+    const loose = (k: string) => k.toLowerCase().replace(/[-_]/g, '')
+    const near = Object.keys(obj).find((k) => k !== key && loose(k) === loose(key))
+    return near === undefined ? describe(v) : `nothing (missing; the file has "${near}": a misspelling?)`
   }
 }
 
