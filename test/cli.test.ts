@@ -351,6 +351,8 @@ describe('aifab CLI', () => {
     })
     it('a missing file', () => {
       oneLine(aifab('replay', 'nope.json', '--topology', topo, '--profile', roce), /nope\.json: cannot read trace: ENOENT/)
+      // A shipped config named without its folder gets a hint.
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', 'roce'), /^aifab: roce: cannot read file: ENOENT \(did you mean configs\/profiles\/roce\.json\?\)\n$/)
     })
     it('a bad profile field', () => {
       const p = JSON.parse(readFileSync(join(root, roce), 'utf8'))

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { InputError, jsonErrorText } from '@aifab/core'
 import { checkProfileFitsTopology, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 
@@ -8,13 +9,20 @@ export function readJson(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    throw new InputError(path, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    throw new InputError(path, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}${likelyMeant(path)}`)
   }
   try {
     return JSON.parse(text)
   } catch (e) {
     throw new InputError(path, '', `not valid JSON: ${jsonErrorText(e, text)}`)
   }
+}
+
+/** For a bare name such as `roce` that is not a file: the shipped config it likely means, as a hint. */
+function likelyMeant(path: string): string {
+  if (existsSync(path) || path.includes('/')) return ''
+  const found = ['profiles', 'topologies'].map((d) => join('configs', d, path.endsWith('.json') ? path : `${path}.json`)).find((f) => existsSync(f))
+  return found === undefined ? '' : ` (did you mean ${found}?)`
 }
 
 export function loadTopology(path: string): TopologyConfig {
