@@ -381,6 +381,7 @@ describe('aifab CLI', () => {
       oneLine(aifab('compare', trace, '--topology', topo, '--baseline', roce), /--candidate: expected at least two profiles/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
       oneLine(aifab('replya', trace), /unknown command "replya"; expected one of replay, compare/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--format', 'html'), /--format: expected --out DIR with it/)
       // A number flag names the text given, not NaN.
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seed', 'abc'), /--seed: expected a number, got "abc"/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--window-bdp=x2'), /--window-bdp: expected a number, got "x2"/)

@@ -389,6 +389,10 @@ export async function main(args: string[]): Promise<number> {
         for (const [key, v] of Object.entries(argv)) {
           if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(key)) throw new InputError(`--${key}`, '', `expected a number, got ${JSON.stringify(rawFlagValue(args, key) ?? '')}`)
         }
+        // Formats are the files --out gets: asked for without it, they would be silently dropped.
+        if (argv.out === undefined && rawFlagValue(args, 'format') !== undefined) {
+          throw new InputError('--format', '', 'expected --out DIR with it: formats are the files written there (without --out the summary is printed, and --json prints the report)')
+        }
         if (typeof argv.out === 'string') checkOutputPath(argv.out, '--out', 'directory')
         if (typeof argv.output === 'string') checkOutputPath(argv.output, '--output', 'file')
         if (typeof argv['log-file'] === 'string') checkOutputPath(argv['log-file'], '--log-file', 'file')
