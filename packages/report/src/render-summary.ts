@@ -96,9 +96,14 @@ export function renderSummary(reports: readonly Report[]): string {
     for (const r of reports.slice(1)) {
       const sp = speedupOf(first, r)
       if (sp === null) lines.push(`No speedup: not every run completed.`)
-      else
+      else if (first.trace.collective)
         lines.push(
           `${r.profile.name} reaches ${fmtPct(r.summary.efficiency)} of line rate, ${sp.toFixed(2)}x ${first.profile.name} (${fmtPct(first.summary.efficiency)}), on this trace.`,
+        )
+      else
+        // Without a collective, efficiency is the mean flow's goodput, while the speedup is the whole trace's time: the two can disagree (an incast's early finishers).
+        lines.push(
+          `${r.profile.name}: flows average ${fmtPct(r.summary.efficiency)} of line rate (${first.profile.name} ${fmtPct(first.summary.efficiency)}); the trace completes ${sp.toFixed(2)}x as fast as on ${first.profile.name}.`,
         )
     }
   }
