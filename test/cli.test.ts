@@ -1,6 +1,6 @@
 // The CLI contract: exit codes, one-line errors, stdout discipline, determinism.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -73,6 +73,10 @@ describe('aifab CLI', () => {
     expect(r.stdout).toMatch(/\| efficiency, payload/)
     expect(r.stdout).toMatch(/ai-ethernet reaches .* of line rate, .*x roce/)
     expect(r.stderr).toMatch(/running roce/)
+    // Without a collective, efficiency is the mean flow's goodput and the speedup the trace's time: said apart.
+    const incast = aifab('compare', 'test/golden/incast-7to1-256kib.json', '--topology', topo, '--baseline', roce, '--candidate', aie, '--quiet')
+    expect(incast.code, incast.stderr).toBe(0)
+    expect(incast.stdout).toMatch(/\nai-ethernet: flows average [\d.]+% of line rate \(roce [\d.]+%\); the trace completes [\d.]+x as fast as on roce\.\n/)
   })
 
   it('a msgpack trace replays exactly like its JSON twin', () => {
@@ -122,7 +126,7 @@ describe('aifab CLI', () => {
     // A module that names itself nowhere is named by its file.
     const u = aifab('replay', trace, '--topology', topo, '--profile', aie, '--cc', 'test/fixtures/cc/throws-unnamed.mjs')
     expect(u.code).toBe(1)
-    expect(u.stderr).toMatch(/congestion control throws-unnamed\.mjs, queue pair \d+, on ack: threw boom/)
+    expect(u.stderr).toMatch(/congestion control throws-unnamed\.mjs, queue pair \d+, on ack: threw boom; its summary is printed \(--out or --json for the report\)\n$/)
   })
 
   it('imports an htsim connection matrix, and replays one directly', () => {
@@ -455,7 +459,13 @@ describe('aifab CLI', () => {
       oneLine(aifab('sweep', 'configs/sweeps/small.json', '--out', join(file, 'sub')), /--out: expected a directory to write into, got .*: .*a-file\.txt is a file/)
       oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '-o', dir), /--output: expected a file to write, got ".*": it is a directory/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--log-file', dir), /--log-file: expected a file to write, got ".*": it is a directory/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--out='), /--out: expected a directory to write into, got ""\n$/)
+      const dangling = join(dir, 'dangling')
+      symlinkSync(join(dir, 'no-such-target'), dangling)
+      oneLine(aifab('report', 'test/golden/ring-roce.report.json', '--out', dangling), /--out: expected a directory to write into, got ".*dangling": it is a symbolic link to nothing/)
       expect(readFileSync(file, 'utf8')).toBe('keep me')
+      // A place the system refuses though the check cannot tell (root may write anywhere): one line, exit 2, no hang.
+      if (process.platform === 'linux') oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '1MiB', '-o', '/proc/aifab-test/x.json'), /^aifab: \/proc\/aifab-test: cannot mkdir: ENOENT\n$/)
     })
   })
 

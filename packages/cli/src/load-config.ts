@@ -3,13 +3,17 @@ import { join } from 'node:path'
 import { InputError, jsonErrorText } from '@aifab/core'
 import { checkProfileFitsTopology, parseProfile, parseTopology, type FabricProfile, type TopologyConfig } from '@aifab/topology'
 
-/** Reads and parses a JSON file; a missing file or bad JSON is an InputError naming it. */
-export function readJson(path: string): unknown {
+/**
+ * Reads and parses a JSON file; a missing file or bad JSON is an InputError
+ * naming it. `shipped`: the configs/ folder of that kind, where a bare name
+ * that is not a file is looked for, as a hint.
+ */
+export function readJson(path: string, shipped?: 'profiles' | 'topologies'): unknown {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    throw new InputError(path, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}${likelyMeant(path)}`)
+    throw new InputError(path, '', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}${shipped === undefined ? '' : likelyMeant(path, shipped)}`)
   }
   try {
     return JSON.parse(text)
@@ -18,15 +22,15 @@ export function readJson(path: string): unknown {
   }
 }
 
-/** For a bare name such as `roce` that is not a file: the shipped config it likely means, as a hint. */
-function likelyMeant(path: string): string {
+/** For a bare name such as `roce` that is not a file: the shipped config of that kind it likely means, as a hint. */
+function likelyMeant(path: string, shipped: 'profiles' | 'topologies'): string {
   if (existsSync(path) || path.includes('/')) return ''
-  const found = ['profiles', 'topologies'].map((d) => join('configs', d, path.endsWith('.json') ? path : `${path}.json`)).find((f) => existsSync(f))
-  return found === undefined ? '' : ` (did you mean ${found}?)`
+  const file = join('configs', shipped, path.endsWith('.json') ? path : `${path}.json`)
+  return existsSync(file) ? ` (did you mean ${file}?)` : ''
 }
 
 export function loadTopology(path: string): TopologyConfig {
-  return parseTopology(readJson(path), path)
+  return parseTopology(readJson(path, 'topologies'), path)
 }
 
 /** Command-line flags that override profile fields: flag name -> field path in the profile. */
@@ -72,7 +76,7 @@ export type ProfileOverrides = Partial<Record<Exclude<keyof typeof PROFILE_FLAGS
  * reported against its flag, not the file.
  */
 export function loadProfile(path: string, overrides: ProfileOverrides, topo: TopologyConfig): FabricProfile {
-  const json = readJson(path)
+  const json = readJson(path, 'profiles')
   const byPath = new Map<string, string>()
   if (typeof json === 'object' && json !== null) {
     const faults = overrides.fault ?? []

@@ -145,19 +145,22 @@ function parseFormats(v: unknown): OutputFormat[] {
 }
 
 /** System errors that mean the path given cannot be used (exit 2), unlike a full disk or an I/O error. */
-const REFUSED_PATH_CODES = new Set(['EACCES', 'EEXIST', 'EISDIR', 'ENOENT', 'ENOTDIR', 'EPERM', 'EROFS'])
+const REFUSED_PATH_CODES = new Set(['EACCES', 'EEXIST', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'ENOENT', 'ENOTDIR', 'EPERM', 'EROFS'])
 
-/** The text given for `--flag` (as `--flag text` or `--flag=text`), or undefined. */
+/** The text given for `--flag` (as `--flag text` or `--flag=text`, dashed or camelCase), or undefined. */
 function rawFlagValue(args: readonly string[], flag: string): string | undefined {
+  const camel = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${flag}`) return args[i + 1]
-    if (args[i]!.startsWith(`--${flag}=`)) return args[i]!.slice(flag.length + 3)
+    for (const f of [flag, camel]) {
+      if (args[i] === `--${f}`) return args[i + 1]
+      if (args[i]!.startsWith(`--${f}=`)) return args[i]!.slice(f.length + 3)
+    }
   }
   return undefined
 }
 
 /** The commands, for telling a misspelled one from a stray argument. */
-const COMMANDS = ['replay', 'compare', 'gen', 'mix', 'import', 'sweep', 'merge', 'report', 'validate', 'cc']
+const COMMANDS = ['replay', 'compare', 'gen', 'mix', 'import', 'sweep', 'merge', 'report', 'validate', 'cc', 'help']
 
 let stdoutGuarded = false
 
@@ -386,8 +389,11 @@ export async function main(args: string[]): Promise<number> {
       // Where output goes is checked before any command runs: a bad path found after a run would cost the run.
       .middleware((argv) => {
         // yargs reads a number flag's "abc" as NaN: name the text the user gave instead.
+        // An empty one (--seed=) as 0: refused too.
         for (const [key, v] of Object.entries(argv)) {
-          if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(key)) throw new InputError(`--${key}`, '', `expected a number, got ${JSON.stringify(rawFlagValue(args, key) ?? '')}`)
+          if (typeof v !== 'number' || /[A-Z]/.test(key)) continue
+          const raw = rawFlagValue(args, key)
+          if (Number.isNaN(v) || (raw !== undefined && raw.trim() === '')) throw new InputError(`--${key}`, '', `expected a number, got ${raw === undefined || raw.trim() === '' ? 'no value' : JSON.stringify(raw)}`)
         }
         // Formats are the files --out gets: asked for without it, they would be silently dropped.
         if (argv.out === undefined && rawFlagValue(args, 'format') !== undefined) {
@@ -420,7 +426,7 @@ export async function main(args: string[]): Promise<number> {
       process.stderr.write(`aifab: ${e.message.replace(/\s*\n\s*/g, ' ')} (see aifab --help)\n`)
       return EXIT.badInput
     }
-    // A path the system refused (a write into /proc, a folder made read-only mid-run): the path is the user's.
+    // A path the system refused (a file under /proc, a folder made read-only mid-run): the path is the user's.
     const sys = e as NodeJS.ErrnoException
     if (typeof sys?.path === 'string' && typeof sys.syscall === 'string' && REFUSED_PATH_CODES.has(sys.code ?? '')) {
       process.stderr.write(`aifab: ${sys.path}: cannot ${sys.syscall}: ${sys.code}\n`)

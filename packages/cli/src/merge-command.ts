@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { InputError } from '@aifab/core'
 import { renderSweepOutputs, sweepDocument, type SweepDocument, type SweepPoint } from '@aifab/report'
 import { readJson } from './load-config.ts'
-import { writeOutputs } from './output.ts'
+import { makeDirs, writeOutputs } from './output.ts'
 import { pointId } from './sweep-grid.ts'
 import { sweepExitCode } from './sweep-command.ts'
 
@@ -62,7 +62,7 @@ export function mergeCommand(dirs: readonly string[], out: string, quiet: boolea
   for (const { dir, point } of owner.values()) {
     const from = join(dir, 'points', point.id)
     const to = join(out, 'points', point.id)
-    mkdirSync(to, { recursive: true })
+    makeDirs(to)
     for (const f of readdirSync(from, { withFileTypes: true })) if (f.isFile()) copyFileSync(join(from, f.name), join(to, f.name))
   }
   const d = first.doc

@@ -1,8 +1,11 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { once } from 'node:events'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from '@aifab/core'
 import type { FileText, LargeText } from '@aifab/report'
+
+/** Why a path cannot be used at all (a loop of links, a name too long), as the system says it; such a path is refused by name. */
+class UnusablePath extends Error {}
 
 /** The path's stat, or undefined when it does not exist (also when a folder on the way is a file: the caller finds that one). */
 function statOrNone(path: string): ReturnType<typeof statSync> | undefined {
@@ -10,41 +13,67 @@ function statOrNone(path: string): ReturnType<typeof statSync> | undefined {
     return statSync(path)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
-    throw e
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // A link to nothing looks missing to stat, but nothing can be made there.
+      if (code === 'ENOENT' && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw new UnusablePath('it is a symbolic link to nothing')
+      return undefined
+    }
+    throw new UnusablePath(code ?? String(e))
   }
 }
 
 /**
  * Refuses, before anything runs, an output path that could not be written:
- * `--out` naming a file, `-o` naming a directory, a path through a file, or a
- * folder this process may not write into. Found after a run, such a path would
- * cost the run and its report.
+ * an empty one, `--out` naming a file, `-o` naming a directory, a path through
+ * a file, a broken link, or a place this process may not write. Found after a
+ * run, such a path would cost the run and its report.
  */
 export function checkOutputPath(path: string, flag: string, kind: 'directory' | 'file'): void {
-  const refuse = (why: string) => {
-    throw new InputError(flag, '', `expected ${kind === 'directory' ? 'a directory to write into' : 'a file to write'}, got ${JSON.stringify(path)}: ${why}`)
+  const refuse = (why: string): never => {
+    throw new InputError(flag, '', `expected ${kind === 'directory' ? 'a directory to write into' : 'a file to write'}, got ${JSON.stringify(path)}${why ? `: ${why}` : ''}`)
   }
-  const at = statOrNone(path)
-  if (at !== undefined) {
-    if (kind === 'directory' && !at.isDirectory()) refuse('it is a file')
-    if (kind === 'file' && at.isDirectory()) refuse('it is a directory')
-  }
-  // The nearest folder that exists is where the missing ones (or the file) would be made.
-  let dir = at !== undefined && at.isDirectory() ? resolve(path) : dirname(resolve(path))
-  for (;;) {
-    const d = statOrNone(dir)
-    if (d !== undefined) {
-      if (!d.isDirectory()) refuse(`${dir} is a file`)
-      break
-    }
-    dir = dirname(dir)
-  }
+  if (path === '') refuse('')
   try {
-    accessSync(dir, constants.W_OK)
-  } catch {
-    refuse(`${dir} is not writable`)
+    const at = statOrNone(path)
+    if (at !== undefined) {
+      if (kind === 'directory' && !at.isDirectory()) refuse('it is a file')
+      if (kind === 'file' && at.isDirectory()) refuse('it is a directory')
+    }
+    // A file that exists is written in place (a trace, a log; /dev/stdout too): only it needs to be writable.
+    if (kind === 'file' && at !== undefined) return writable(path, refuse)
+    // Otherwise the nearest folder that exists is where the missing ones (or the file) would be made.
+    let dir = at !== undefined ? resolve(path) : dirname(resolve(path))
+    for (;;) {
+      const d = statOrNone(dir)
+      if (d !== undefined) {
+        if (!d.isDirectory()) refuse(`${dir} is a file`)
+        break
+      }
+      dir = dirname(dir)
+    }
+    writable(dir, refuse)
+  } catch (e) {
+    if (e instanceof UnusablePath) refuse(e.message)
+    throw e
   }
+}
+
+function writable(path: string, refuse: (why: string) => never): void {
+  try {
+    accessSync(path, constants.W_OK)
+  } catch {
+    refuse(`${path} is not writable`)
+  }
+}
+
+/**
+ * mkdir -p, one folder at a time: Node's recursive mkdirSync spins forever
+ * where a folder cannot be made in a place that exists (under /proc).
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = []
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) missing.push(d)
+  for (const d of missing.reverse()) mkdirSync(d)
 }
 
 /**
@@ -84,7 +113,7 @@ export async function writePieces(out: NodeJS.WritableStream, text: LargeText): 
 
 /** Writes `files` (name -> content) into `dir`, creating it, each whole (writeFileWhole); returns the paths written. */
 export function writeOutputs(dir: string, files: Record<string, FileText>): string[] {
-  mkdirSync(dir, { recursive: true })
+  makeDirs(dir)
   return Object.entries(files).map(([name, content]) => {
     const p = join(dir, name)
     writeFileWhole(p, content)

@@ -330,15 +330,15 @@ async function execute(a: ExecuteArgs, log: Logger, p: Prepared): Promise<number
     }
 
     // One line for each run that went wrong (in a comparison, more than one may have); the worst decides the exit code.
-    const kept = a.out !== undefined ? 'written' : 'printed'
+    const kept = (what: string) => (a.out !== undefined ? `${what} is written` : a.json ? `${what} is printed` : 'its summary is printed (--out or --json for the report)')
     let code: number = EXIT.ok
     reports.forEach((r, i) => {
       const v = violations[i]
       if (r.outcome === 'cc-error') {
-        process.stderr.write(`aifab: ${r.profile.name}: run stopped: ${r.error}; the partial report is ${kept}\n`)
+        process.stderr.write(`aifab: ${r.profile.name}: run stopped: ${r.error}; ${kept('the partial report')}\n`)
         code = EXIT.internal
       } else if (v !== null && v !== undefined) {
-        process.stderr.write(`aifab: invariant violated (${r.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; the report is ${kept}\n`)
+        process.stderr.write(`aifab: invariant violated (${r.profile.name}): ${v.invariant}: ${v.element}: ${v.detail}; ${kept('the report')}\n`)
         code = EXIT.internal
       } else if (r.outcome !== 'complete') {
         process.stderr.write(`aifab: ${r.profile.name}: run stopped (${r.outcome}) with ${r.incompleteOps.length} of ${r.trace.ops} ops unfinished; the report lists them\n`)

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { makeDirs } from './output.ts'
 import { dirname } from 'node:path'
 import { serializeTrace, traceJsonPieces, type Trace } from '@aifab/workload'
 
@@ -7,7 +8,7 @@ import { serializeTrace, traceJsonPieces, type Trace } from '@aifab/workload'
  * piece by piece so a million ops never become one string) and says so on stderr.
  */
 export function writeTraceFile(trace: Trace, output: string, note = ''): void {
-  mkdirSync(dirname(output), { recursive: true })
+  makeDirs(dirname(output))
   if (output.endsWith('.msgpack')) {
     writeFileSync(output, serializeTrace(trace, 'msgpack'))
   } else {

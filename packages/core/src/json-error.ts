@@ -6,7 +6,8 @@
 export function jsonErrorText(e: unknown, text: string): string {
   const message = e instanceof Error ? e.message : String(e)
   const at = /at position (\d+)/.exec(message)
-  if (at === null) return message
+  // Node 21 and later say the line themselves.
+  if (at === null || message.includes('(line ')) return message
   const pos = Math.min(Number(at[1]), text.length)
   let line = 1
   let lineStart = 0
