@@ -386,10 +386,9 @@ export async function main(args: string[]): Promise<number> {
           process.stdout.write(renderCcList())
         },
       )
-      // Where output goes is checked before any command runs: a bad path found after a run would cost the run.
+      // Checked before any command runs.
       .middleware((argv) => {
-        // yargs reads a number flag's "abc" as NaN: name the text the user gave instead.
-        // An empty one (--seed=) as 0: refused too.
+        // yargs reads a number flag's "abc" as NaN, and an empty one (--seed=) as 0: name the text given instead.
         for (const [key, v] of Object.entries(argv)) {
           if (typeof v !== 'number' || /[A-Z]/.test(key)) continue
           const raw = rawFlagValue(args, key)
@@ -399,6 +398,7 @@ export async function main(args: string[]): Promise<number> {
         if (argv.out === undefined && rawFlagValue(args, 'format') !== undefined) {
           throw new InputError('--format', '', 'expected --out DIR with it: formats are the files written there (without --out the summary is printed, and --json prints the report)')
         }
+        // Where output goes: a bad path found after a run would cost the run.
         if (typeof argv.out === 'string') checkOutputPath(argv.out, '--out', 'directory')
         if (typeof argv.output === 'string') checkOutputPath(argv.output, '--output', 'file')
         if (typeof argv['log-file'] === 'string') checkOutputPath(argv['log-file'], '--log-file', 'file')

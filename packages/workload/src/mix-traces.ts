@@ -3,7 +3,7 @@ import type { JobInfo, Trace, TraceOp } from './trace.ts'
 /**
  * Several traces as jobs of one trace on one fabric. Ranks become hosts (each
  * job's placement, or rank i on host i), so jobs placed on the same hosts share
- * their links; the mix's rank r runs on host r, and it has as many ranks as the
+ * their links; the mix's rank r runs on host r, and its ranks reach the
  * highest host any job's ranks hold. Op ids are renumbered in job
  * order with their dependencies, and each job's channels are shifted past the
  * previous jobs' so no two jobs share a queue pair.
