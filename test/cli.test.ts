@@ -389,6 +389,7 @@ describe('aifab CLI', () => {
       // A number flag names the text given, not NaN.
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seed', 'abc'), /--seed: expected a number, got "abc"/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--window-bdp=x2'), /--window-bdp: expected a number, got "x2"/)
+      oneLine(aifab('gen', 'ring-allreduce', '--ranks', '4', '--bytes', '-64MiB', '-o', join(dir, 'neg.json')), /^aifab: --bytes: expected a value that is not negative, got "-64MiB"\n$/)
     })
     it('a profile that cannot work on the topology', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--rto-us', '1'), /--rto-us: expected at least the base round trip of this topology \(\d+\.\d+ us\), got 1/)

@@ -179,6 +179,11 @@ export async function main(args: string[]): Promise<number> {
   try {
     const first = args[0]
     if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${COMMANDS.join(', ')}`)
+    // "--bytes -64MiB": yargs would read the value as short flags (-6 -4 -M ...) and complain of those.
+    args.forEach((arg, i) => {
+      const flag = args[i - 1]
+      if (/^-\d/.test(arg) && Number.isNaN(Number(arg)) && flag?.startsWith('--') && !flag.includes('=')) throw new InputError(flag, '', `expected a value that is not negative, got ${JSON.stringify(arg)}`)
+    })
     await yargs(args)
       .scriptName('aifab')
       .usage('$0 <command> [options]\n\nPacket-level emulator of AI Ethernet fabrics.')
