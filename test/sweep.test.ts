@@ -3,9 +3,9 @@
 // sharding (byte for byte, every file), each point's figures must be its own
 // report's, and bad input must exit 2 with one line before any point runs.
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Report, SweepDocument } from '@aifab/report'
 import { expandGrid, parseSweepSpec } from '@aifab/cli'
@@ -159,6 +159,26 @@ describe('aifab sweep', () => {
     expect(other.code, other.stderr).toBe(0)
     const again = aifab(['sweep', sweepFile, '--out', out('resumed'), '--resume', '--format', 'json'])
     expect(again.stderr).toMatch(/8 finished by an earlier run, 0 to run\n/)
+  })
+
+  it('a CDF file in a gen block is relative to the sweep file and hashed with it: --resume reruns when it changes', () => {
+    const sub = join(dir, 'cdf-sweep')
+    mkdirSync(sub)
+    const cdf = join(sub, 'sizes.cdf')
+    writeFileSync(cdf, '1000 0\n10000 50\n100000 100\n')
+    const f = join(sub, 'bg.json')
+    writeFileSync(f, JSON.stringify({ format: 'aifab.sweep', version: 1, topology: join(root, 'test/fixtures/leaf-spine-2x2x4.json'), profiles: [join(root, 'configs/profiles/roce.json')], gen: { kind: 'background', ranks: 8, load: 0.3, durationUs: 20, cdf: 'sizes.cdf' } }))
+    // Run from the repository root, not the sweep's folder.
+    const first = aifab(['sweep', f, '--out', out('cdf'), '--quiet'])
+    expect(first.code, first.stderr).toBe(0)
+    const inputs = (JSON.parse(readFileSync(join(out('cdf'), 'sweep.json'), 'utf8')) as { inputs: { file: string }[] }).inputs
+    expect(inputs.map((i) => resolve(root, i.file))).toContain(cdf)
+    writeFileSync(cdf, '1000 0\n20000 50\n200000 100\n')
+    const again = aifab(['sweep', f, '--out', out('cdf'), '--resume'])
+    expect(again.code, again.stderr).toBe(0)
+    // The point ran again: none was kept from the run with the other CDF.
+    expect(again.stderr).not.toMatch(/finished by an earlier run/)
+    expect(again.stderr).toMatch(/^aifab: \[1\/1\] p0000 roce: complete/m)
   })
 
   it('points with a controller module that keeps state give the same bytes on one worker or two', () => {

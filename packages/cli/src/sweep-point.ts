@@ -54,7 +54,7 @@ export class PointLoader {
   trace(p: GridPoint): { trace: Trace; sha256: string | undefined } {
     if (this.last?.key !== p.trace.file) {
       const g = p.trace.gen
-      if (g !== null && g.cdf !== undefined && publishedCdf(g.cdf) === null) this.read(g.cdf)
+      if (g !== null && g.cdf !== undefined && publishedCdf(g.cdf) === undefined) this.read(g.cdf)
       const trace = g === null ? loadTrace(p.trace.file) : genTrace(g)
       this.last = { key: p.trace.file, trace, sha256: g === null ? this.read(p.trace.file) : undefined }
     }

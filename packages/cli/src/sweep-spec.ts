@@ -192,7 +192,7 @@ function parseGen(g: Record<string, unknown>, fail: Fail, list: List, fileRef: F
     load: number,
     durationUs: number,
     // A published CDF by name, or a file (relative to the sweep file).
-    cdf: (x, f) => (typeof x === 'string' && publishedCdf(x) !== null ? x : fileRef(x, f).path),
+    cdf: (x, f) => (typeof x === 'string' && publishedCdf(x) !== undefined ? x : fileRef(x, f).path),
     seed: int(0, 0xffffffff),
     name: text,
   }
