@@ -19,6 +19,10 @@ function grid(spec: Record<string, unknown>) {
 }
 
 describe('sweep grid', () => {
+  it('nests gen lists in the file order, as it does override lists', () => {
+    const g = grid({ gen: { kind: 'ring-allreduce', chunk: ['64KiB', '256KiB'], ranks: 8, bytes: ['1MiB', '2MiB'] }, overrides: { 'ack-every': [1, 2], 'window-bdp': [1, 2] } })
+    expect(g.axes.map((a) => a.name)).toEqual(['chunk', 'bytes', 'profile', 'ack-every', 'window-bdp', 'seed'])
+  })
   it('nests the axes in a fixed order: gen lists, profiles, override lists in file order, seeds innermost', () => {
     const g = grid({ gen: { kind: 'ring-allreduce', ranks: 8, bytes: ['256KiB', '1MiB'], placement: 'interleave' }, overrides: { 'window-bdp': [1, 2], lb: 'spray' }, seeds: [7, 9] })
     expect(g.axes.map((a) => [a.name, a.labels])).toEqual([

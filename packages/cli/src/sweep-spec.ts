@@ -196,7 +196,9 @@ function parseGen(g: Record<string, unknown>, fail: Fail, list: List, fileRef: F
     seed: int(0, 0xffffffff),
     name: text,
   }
-  return GEN_FIELDS.filter((k) => g[k] !== undefined).map((k) => entry(k, `gen.${k}`, g[k], list, 'values', checks[k]))
+  // In the file's order, as the overrides: that order nests the axes.
+  const fields = Object.keys(g).filter((k): k is (typeof GEN_FIELDS)[number] => (GEN_FIELDS as readonly string[]).includes(k) && g[k] !== undefined)
+  return fields.map((k) => entry(k, `gen.${k}`, g[k], list, 'values', checks[k]))
 }
 
 function parseOverride(flag: string, v: unknown, fail: Fail, list: List, fileRef: FileRefOf): SweepEntry {
