@@ -386,6 +386,7 @@ describe('aifab CLI', () => {
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--lb', 'magic'), /Invalid values/)
       oneLine(aifab('replya', trace), /unknown command "replya"; expected one of replay, compare/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--format', 'html'), /--format: expected --out DIR with it/)
+      oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seeds', '1..2', '--format', 'html', '--out', join(dir, 'seeds-html')), /--format: does not apply with --seeds/)
       // A number flag names the text given, not NaN.
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--seed', 'abc'), /--seed: expected a number, got "abc"/)
       oneLine(aifab('replay', trace, '--topology', topo, '--profile', roce, '--window-bdp=x2'), /--window-bdp: expected a number, got "x2"/)

@@ -403,6 +403,9 @@ export async function main(args: string[]): Promise<number> {
         if (argv.out === undefined && rawFlagValue(args, 'format') !== undefined) {
           throw new InputError('--format', '', 'expected --out DIR with it: formats are the files written there (without --out the summary is printed, and --json prints the report)')
         }
+        if (argv.seeds !== undefined && rawFlagValue(args, 'format') !== undefined) {
+          throw new InputError('--format', '', 'does not apply with --seeds, whose --out gets seeds.md, seeds.csv and seeds.json (run one seed for its report formats)')
+        }
         // Where output goes: a bad path found after a run would cost the run.
         if (typeof argv.out === 'string') checkOutputPath(argv.out, '--out', 'directory')
         if (typeof argv.output === 'string') checkOutputPath(argv.output, '--output', 'file')
