@@ -400,10 +400,11 @@ export async function main(args: string[]): Promise<number> {
           if (Number.isNaN(v) || (raw !== undefined && raw.trim() === '')) throw new InputError(`--${key}`, '', `expected a number, got ${raw === undefined || raw.trim() === '' ? 'no value' : JSON.stringify(raw)}`)
         }
         // Formats are the files --out gets: asked for without it, they would be silently dropped.
-        if (argv.out === undefined && rawFlagValue(args, 'format') !== undefined) {
+        const formatGiven = rawFlagValue(args, 'format') !== undefined
+        if (formatGiven && argv.out === undefined) {
           throw new InputError('--format', '', 'expected --out DIR with it: formats are the files written there (without --out the summary is printed, and --json prints the report)')
         }
-        if (argv.seeds !== undefined && rawFlagValue(args, 'format') !== undefined) {
+        if (formatGiven && argv.seeds !== undefined) {
           throw new InputError('--format', '', 'does not apply with --seeds, whose --out gets seeds.md, seeds.csv and seeds.json (run one seed for its report formats)')
         }
         // Where output goes: a bad path found after a run would cost the run.
