@@ -187,5 +187,10 @@ describe('per-flow time series', () => {
     }
     // The run of 2 x 16 MiB at 100G takes about 2.7 ms: with a 1 us interval the budget filled and the interval doubled.
     expect(ts.intervalPs).toBeGreaterThan(1_000_000)
+    // Every sample, the fabric's and each flow's, sits on the final interval's grid from time 0, evenly spaced.
+    for (const t of [ts.fabric.tPs, ...ts.flows.map((f) => f.tPs)]) {
+      expect(t.every((x) => x % ts.intervalPs === 0)).toBe(true)
+      expect(t.slice(1).every((x, i) => x - t[i]! === ts.intervalPs)).toBe(true)
+    }
   })
 })

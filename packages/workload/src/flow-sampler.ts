@@ -90,7 +90,8 @@ export class FlowSampler implements EventTarget {
       if (s.tPs.length >= this.maxSamples) full = true
     }
     if (full) this.halve()
-    this.fabric.sched.schedule(now + this.intervalPs, this.targetId, 0, 0)
+    // The next multiple of the interval: samples stay on one grid from time 0, also after the interval doubles.
+    this.fabric.sched.schedule((Math.floor(now / this.intervalPs) + 1) * this.intervalPs, this.targetId, 0, 0)
   }
 
   /** No port may serialize more bits in an interval than its peak rate allows (1 bit of slack for rounding). */
@@ -107,10 +108,12 @@ export class FlowSampler implements EventTarget {
     this.lastPs = now
   }
 
-  /** Keeps every other sample of every flow and doubles the interval. */
+  /** Doubles the interval and keeps the samples on its grid (every other one; a flow's series may begin at either). */
   private halve(): void {
-    const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0)
+    const gridPs = 2 * this.intervalPs
     for (const s of this.series.values()) {
+      const on = s.tPs.map((t) => t % gridPs === 0)
+      const keep = <T>(a: T[]) => a.filter((_, i) => on[i])
       s.tPs = keep(s.tPs)
       s.rateBps = keep(s.rateBps)
       s.windowBytes = keep(s.windowBytes)
@@ -118,7 +121,7 @@ export class FlowSampler implements EventTarget {
       s.u = keep(s.u)
     }
     this.fabricSeries.halve()
-    this.intervalPs *= 2
+    this.intervalPs = gridPs
   }
 
   result(): TimeSeries {
