@@ -79,6 +79,18 @@ describe('aifab CLI', () => {
     expect(incast.stdout).toMatch(/\nai-ethernet: flows average [\d.]+% of line rate \(roce [\d.]+%\); the trace completes [\d.]+x as fast as on roce\.\n/)
   })
 
+  it('the HTML report says why it has no charts over time: no sampling, or an interval as long as the run', () => {
+    const html = (...more: string[]) => {
+      const out = join(dir, `html${more.join("-")}`)
+      expect(aifab('replay', trace, '--topology', topo, '--profile', aie, '--out', out, '--format', 'html', '--quiet', ...more).code).toBe(0)
+      return readFileSync(join(out, 'report.html'), 'utf8')
+    }
+    expect(html()).toMatch(/Run with <code>--sample-us N<\/code> for the charts over time/)
+    expect(html('--sample-us', '100000')).toMatch(/Too few samples for the charts over time: the interval \(100000 us\)/)
+    const fine = html('--sample-us', '5')
+    expect(fine).not.toMatch(/Too few samples|Run with <code>--sample-us/)
+  })
+
   it('a msgpack trace replays exactly like its JSON twin', () => {
     const mp = join(dir, 'ring.msgpack')
     expect(aifab('gen', 'ring-allreduce', '--ranks', '8', '--bytes', '1MiB', '--placement', 'interleave', '--topology', topo, '-o', mp).code).toBe(0)

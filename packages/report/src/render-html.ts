@@ -13,7 +13,15 @@ export function renderHtml(reports: readonly Report[]): string {
   const { js, css } = inlineUplot()
   const charts = chartData(reports)
   const title = reports.map((r) => r.profile.name).join(' vs ') + ` on ${reports[0]!.trace.name}`
-  const note = reports.every((r) => r.timeSeries === null) ? '<p class="note">Run with <code>--sample-us N</code> for the charts over time.</p>' : ''
+  const sampled = reports.filter((r) => r.timeSeries !== null)
+  // Rates over time are differences of samples: an interval as long as the run leaves nothing to draw.
+  const few = sampled.length > 0 && sampled.every((r) => r.timeSeries!.fabric.tPs.length < 3)
+  const note =
+    sampled.length === 0
+      ? '<p class="note">Run with <code>--sample-us N</code> for the charts over time.</p>'
+      : few
+        ? `<p class="note">Too few samples for the charts over time: the interval (${sampled[0]!.timeSeries!.intervalPs / 1e6} us) is about as long as the run; run with a smaller <code>--sample-us</code>.</p>`
+        : ''
   return `${pageHead(title, css, '.note { color: #a60; }\n')}
 <pre>${escapeHtml(renderSummary(reports))}</pre>
 ${note}
