@@ -19,6 +19,11 @@ function grid(spec: Record<string, unknown>) {
 }
 
 describe('sweep grid', () => {
+  it('a fault axis may hold "no fault" as an empty list', () => {
+    const g = grid({ gen: { kind: 'ring-allreduce', ranks: 8, bytes: '1MiB' }, overrides: { fault: [[], 'down:leaf0-spine0:10'] } })
+    expect(g.axes.find((a) => a.name === 'fault')!.labels).toEqual(['none', 'down:leaf0-spine0:10'])
+    expect(g.points.slice(0, 2).map((p) => p.overrides.fault)).toEqual([[], ['down:leaf0-spine0:10']])
+  })
   it('nests gen lists in the file order, as it does override lists', () => {
     const g = grid({ gen: { kind: 'ring-allreduce', chunk: ['64KiB', '256KiB'], ranks: 8, bytes: ['1MiB', '2MiB'] }, overrides: { 'ack-every': [1, 2], 'window-bdp': [1, 2] } })
     expect(g.axes.map((a) => a.name)).toEqual(['chunk', 'bytes', 'profile', 'ack-every', 'window-bdp', 'seed'])

@@ -30,7 +30,7 @@ export interface SweepGrid {
   points: GridPoint[]
 }
 
-const text = (v: SweepAxisValue) => (Array.isArray(v) ? v.join('+') : String(v))
+const text = (v: SweepAxisValue) => (Array.isArray(v) ? (v.length === 0 ? 'none' : v.join('+')) : String(v))
 
 /** Short names of files: the name without its extension, or the path as written where two would look the same. */
 function shortNames(refs: readonly SweepFileRef[]): string[] {

@@ -79,7 +79,7 @@ describe('sweep file', () => {
       [{ ...base, gen: undefined }, /: trace: expected the traffic: trace \(a file\), traces/],
       [{ ...base, overrides: { lb: [] } }, /: overrides\.lb: expected a non-empty list of values, got a list$/],
       [{ ...base, overrides: { lb: { spray: 1 } } }, /: overrides\.lb: expected a value like the flag --lb takes \(a string, number or true\/false\), got an object$/],
-      [{ ...base, overrides: { fault: [7] } }, /: overrides\.fault\[0\]: expected a string like the flag takes, or a list of them applied together, got 7$/],
+      [{ ...base, overrides: { fault: [7] } }, /: overrides\.fault\[0\]: expected a string like the flag takes, or a list of them applied together \(\[\] for none\), got 7$/],
       [{ ...base, overrides: { cc: ['dcqcn', './missing-cc.mjs'] } }, /: overrides\.cc\[1\]: no such file: .*missing-cc\.mjs/],
       [{ ...base, limits: { maxEvents: -1 } }, /: limits\.maxEvents: expected a positive number, got -1$/],
       [{ ...base, check: 'yes' }, /: check: expected true or false, got "yes"$/],

@@ -208,8 +208,9 @@ function parseOverride(flag: string, v: unknown, fail: Fail, list: List, fileRef
   const check = (x: unknown, f: string): string | number | string[] => {
     if (repeatable) {
       if (typeof x === 'string') return [x]
-      if (Array.isArray(x) && x.length > 0 && x.every((s) => typeof s === 'string')) return x as string[]
-      return fail(f, `expected a string like the flag takes, or a list of them applied together, got ${describe(x)}`)
+      // An empty list is none: the "no fault" value of a fault axis.
+      if (Array.isArray(x) && x.every((s) => typeof s === 'string')) return x as string[]
+      return fail(f, `expected a string like the flag takes, or a list of them applied together ([] for none), got ${describe(x)}`)
     }
     if (typeof x === 'boolean') return String(x)
     if (typeof x === 'number' && Number.isFinite(x)) return x
