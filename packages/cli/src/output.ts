@@ -85,21 +85,23 @@ export function makeDirs(dir: string): void {
 export function writeFileWhole(path: string, content: FileText): void {
   // One name per file, not per process: a write cut short leaves a .tmp that the next write of the file takes over.
   const tmp = `${path}.tmp`
-  if (typeof content === 'string') {
-    writeFileSync(tmp, content)
-  } else {
-    const fd = openSync(tmp, 'w')
-    try {
-      for (const piece of content) {
-        const bytes = Buffer.from(piece)
-        // write(2) may take less than all (a nearly full disk); a full one throws.
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off)
-      }
-    } finally {
-      closeSync(fd)
-    }
-  }
+  if (typeof content === 'string') writeFileSync(tmp, content)
+  else writePiecesSync(tmp, content)
   renameSync(tmp, path)
+}
+
+/** Writes text to `path` (created or truncated, in place) piece by piece, so it never has to be one string. */
+export function writePiecesSync(path: string, text: LargeText): void {
+  const fd = openSync(path, 'w')
+  try {
+    for (const piece of text) {
+      const bytes = Buffer.from(piece)
+      // write(2) may take less than all (a pipe, a nearly full disk); a full one throws.
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off)
+    }
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
-import { makeDirs } from './output.ts'
+import { writeFileSync } from 'node:fs'
+import { makeDirs, writePiecesSync } from './output.ts'
 import { dirname } from 'node:path'
 import { serializeTrace, traceJsonPieces, type Trace } from '@aifab/workload'
 
@@ -12,16 +12,7 @@ export function writeTraceFile(trace: Trace, output: string, note = ''): void {
   if (output.endsWith('.msgpack')) {
     writeFileSync(output, serializeTrace(trace, 'msgpack'))
   } else {
-    const fd = openSync(output, 'w')
-    try {
-      for (const piece of traceJsonPieces(trace)) {
-        // writeSync may write less than asked (a pipe): write the rest.
-        const bytes = Buffer.from(piece)
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off)
-      }
-    } finally {
-      closeSync(fd)
-    }
+    writePiecesSync(output, traceJsonPieces(trace))
   }
   process.stderr.write(`aifab: wrote ${output} (${trace.ops.length} ops, ${trace.ranks} ranks${note})\n`)
 }
